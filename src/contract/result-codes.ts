@@ -1,0 +1,25 @@
+/** Result codes of the client and partner APIs (SPEC §2), each with the HTTP status it travels with. */
+export const RESULT_STATUS = {
+  OK: 200,
+  INVALID_PARAMS: 400,
+  INTERVAL_TOO_LONG: 400,
+  INTERVAL_INVALID: 400,
+  INVALID_PURCHASE: 400,
+  NOT_AUTHORIZED: 401,
+  OAUTH_ERROR: 401,
+  DEVICES_EXCEED: 403,
+  SESSIONS_EXCEED: 403,
+  TRAFFIC_EXCEED: 403,
+  USER_SUSPENDED: 403,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  LICENSE_NOT_FOUND: 404,
+  USER_ALREADY_EXISTS: 409,
+  CONFLICT: 409,
+  TOO_MANY_REQUESTS: 429,
+  INTERNAL_SERVER_ERROR: 500,
+  SERVER_UNAVAILABLE: 503,
+} as const;
+
+export type ResultCode = keyof typeof RESULT_STATUS;
+export type ErrorCode = Exclude<ResultCode, 'OK'>;

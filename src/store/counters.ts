@@ -1,0 +1,189 @@
+/**
+ * The ingestion hot path (node sync): a whole batch is read with one statement and written with one
+ * statement per table. SQLite runs cached prepared statements on the raw handle (inside the caller's
+ * transaction, on the same connection); PostgreSQL gets one statement per table over unnest() arrays.
+ * Saturating adds keep BIGINT from overflowing (see domain/traffic.ts).
+ */
+import { sql } from 'kysely';
+import type Database from 'better-sqlite3';
+import type { Conn } from './db.ts';
+import { assertTransaction, big, num, numOrNull } from './db.ts';
+
+export interface SessionCounters {
+  id: number;
+  userId: number;
+  status: 'pending' | 'active' | 'ended';
+  startedAt: number | null;
+  endedAt: number | null;
+  cutReason: string | null;
+  download: bigint;
+  upload: bigint;
+  baseDown: bigint;
+  baseUp: bigint;
+  epoch: bigint;
+  lastSeq: bigint;
+}
+
+export interface UsageDelta {
+  projectId: string;
+  userId: number;
+  periodStart: string;
+  epoch: number;
+  download: bigint;
+  upload: bigint;
+}
+
+export interface DailyDelta {
+  projectId: string;
+  userId: number;
+  day: string;
+  download: bigint;
+  upload: bigint;
+}
+
+export interface UsageTotal {
+  userId: number;
+  periodStart: string;
+  epoch: number;
+  download: bigint;
+  upload: bigint;
+}
+
+const MAX = '9223372036854775807';
+const satAddSql = (col: string) => `CASE WHEN ${col} > ${MAX} - excluded.${col} THEN ${MAX} ELSE ${col} + excluded.${col} END`;
+
+const SQLITE = {
+  load: `SELECT id, user_id, status, started_at, ended_at, cut_reason, download, upload, base_down, base_up, counter_epoch, last_seq
+         FROM sessions WHERE node_id = ? AND id IN (SELECT value FROM json_each(?))`,
+  write: `UPDATE sessions SET download = ?, upload = ?, base_down = ?, base_up = ?, counter_epoch = ?, last_seq = ?,
+          status = ?, started_at = ?, ended_at = ?, end_reason = coalesce(end_reason, ?) WHERE id = ?`,
+  usage: `INSERT INTO traffic_usage (project_id, user_id, period_start, epoch, download, upload) VALUES (?, ?, ?, ?, ?, ?)
+          ON CONFLICT (user_id, period_start, epoch) DO UPDATE SET download = ${satAddSql('download')}, upload = ${satAddSql('upload')}
+          RETURNING download, upload`,
+  daily: `INSERT INTO traffic_daily (project_id, user_id, day, download, upload) VALUES (?, ?, ?, ?, ?)
+          ON CONFLICT (user_id, day) DO UPDATE SET download = ${satAddSql('download')}, upload = ${satAddSql('upload')}`,
+};
+
+const prepared = new WeakMap<Database.Database, Record<keyof typeof SQLITE, Database.Statement>>();
+const stmts = (db: Database.Database) => {
+  let s = prepared.get(db);
+  if (!s) {
+    s = {
+      load: db.prepare(SQLITE.load),
+      write: db.prepare(SQLITE.write),
+      usage: db.prepare(SQLITE.usage),
+      daily: db.prepare(SQLITE.daily),
+    };
+    prepared.set(db, s);
+  }
+  return s;
+};
+
+interface RawSession {
+  id: bigint;
+  user_id: bigint;
+  status: 'pending' | 'active' | 'ended';
+  started_at: bigint | null;
+  ended_at: bigint | null;
+  cut_reason: string | null;
+  download: bigint;
+  upload: bigint;
+  base_down: bigint;
+  base_up: bigint;
+  counter_epoch: bigint;
+  last_seq: bigint;
+}
+
+const toCounters = (r: RawSession): SessionCounters => ({
+  id: num(r.id),
+  userId: num(r.user_id),
+  status: r.status,
+  startedAt: numOrNull(r.started_at),
+  endedAt: numOrNull(r.ended_at),
+  cutReason: r.cut_reason,
+  download: big(r.download),
+  upload: big(r.upload),
+  baseDown: big(r.base_down),
+  baseUp: big(r.base_up),
+  epoch: big(r.counter_epoch),
+  lastSeq: big(r.last_seq),
+});
+
+/** Sessions of this node among `ids` (others are ignored: they belong to another node or are gone). */
+export const loadSessionCounters = async (c: Conn, nodeId: number, ids: number[]): Promise<Map<number, SessionCounters>> => {
+  const out = new Map<number, SessionCounters>();
+  if (ids.length === 0) return out;
+  let rows: RawSession[];
+  if (c.sqlite) {
+    rows = stmts(c.sqlite).load.all(nodeId, JSON.stringify(ids)) as RawSession[];
+  } else {
+    const r = await sql<RawSession>`SELECT id, user_id, status, started_at, ended_at, cut_reason, download, upload, base_down, base_up, counter_epoch, last_seq
+      FROM sessions WHERE node_id = ${nodeId} AND id = ANY(${ids.map(String)}::bigint[]) ORDER BY id FOR UPDATE`.execute(c.db);
+    rows = r.rows;
+  }
+  for (const r of rows) out.set(num(r.id), toCounters(r));
+  return out;
+};
+
+/** Writes back counters, status and times of the given sessions. */
+export const writeSessionCounters = async (c: Conn, rows: Array<SessionCounters & { endReason: string | null }>): Promise<void> => {
+  assertTransaction(c);
+  if (rows.length === 0) return;
+  if (c.sqlite) {
+    const st = stmts(c.sqlite).write;
+    for (const r of rows) {
+      st.run(r.download, r.upload, r.baseDown, r.baseUp, r.epoch, r.lastSeq, r.status, r.startedAt, r.endedAt, r.endReason, r.id);
+    }
+    return;
+  }
+  const col = <T>(f: (r: SessionCounters & { endReason: string | null }) => T) => rows.map(f);
+  await sql`UPDATE sessions AS s SET download = v.download, upload = v.upload, base_down = v.base_down, base_up = v.base_up,
+      counter_epoch = v.epoch, last_seq = v.seq, status = v.status, started_at = v.started_at, ended_at = v.ended_at,
+      end_reason = coalesce(s.end_reason, v.end_reason)
+    FROM unnest(${col((r) => String(r.id))}::bigint[], ${col((r) => String(r.download))}::bigint[], ${col((r) => String(r.upload))}::bigint[],
+      ${col((r) => String(r.baseDown))}::bigint[], ${col((r) => String(r.baseUp))}::bigint[], ${col((r) => String(r.epoch))}::bigint[],
+      ${col((r) => String(r.lastSeq))}::bigint[], ${col((r) => r.status)}::text[], ${col((r) => (r.startedAt === null ? null : String(r.startedAt)))}::bigint[],
+      ${col((r) => (r.endedAt === null ? null : String(r.endedAt)))}::bigint[], ${col((r) => r.endReason)}::text[])
+      AS v(id, download, upload, base_down, base_up, epoch, seq, status, started_at, ended_at, end_reason)
+    WHERE s.id = v.id`.execute(c.db);
+};
+
+/** Adds usage deltas and returns the new totals of the touched rows. */
+export const addUsage = async (c: Conn, deltas: UsageDelta[]): Promise<UsageTotal[]> => {
+  assertTransaction(c);
+  if (deltas.length === 0) return [];
+  if (c.sqlite) {
+    const st = stmts(c.sqlite).usage;
+    return deltas.map((d) => {
+      const r = st.get(d.projectId, d.userId, d.periodStart, d.epoch, d.download, d.upload) as { download: bigint; upload: bigint };
+      return { userId: d.userId, periodStart: d.periodStart, epoch: d.epoch, download: r.download, upload: r.upload };
+    });
+  }
+  const r = await sql<{ user_id: bigint; period_start: string; epoch: number; download: bigint; upload: bigint }>`
+    INSERT INTO traffic_usage (project_id, user_id, period_start, epoch, download, upload)
+    SELECT * FROM unnest(${deltas.map((d) => d.projectId)}::text[], ${deltas.map((d) => String(d.userId))}::bigint[],
+      ${deltas.map((d) => d.periodStart)}::text[], ${deltas.map((d) => d.epoch)}::int[],
+      ${deltas.map((d) => String(d.download))}::bigint[], ${deltas.map((d) => String(d.upload))}::bigint[])
+    ON CONFLICT (user_id, period_start, epoch) DO UPDATE SET
+      download = CASE WHEN traffic_usage.download > ${sql.raw(MAX)} - excluded.download THEN ${sql.raw(MAX)} ELSE traffic_usage.download + excluded.download END,
+      upload = CASE WHEN traffic_usage.upload > ${sql.raw(MAX)} - excluded.upload THEN ${sql.raw(MAX)} ELSE traffic_usage.upload + excluded.upload END
+    RETURNING user_id, period_start, epoch, download, upload`.execute(c.db);
+  return r.rows.map((x) => ({ userId: num(x.user_id), periodStart: x.period_start, epoch: num(x.epoch), download: x.download, upload: x.upload }));
+};
+
+export const addDaily = async (c: Conn, deltas: DailyDelta[]): Promise<void> => {
+  assertTransaction(c);
+  if (deltas.length === 0) return;
+  if (c.sqlite) {
+    const st = stmts(c.sqlite).daily;
+    for (const d of deltas) st.run(d.projectId, d.userId, d.day, d.download, d.upload);
+    return;
+  }
+  await sql`
+    INSERT INTO traffic_daily (project_id, user_id, day, download, upload)
+    SELECT * FROM unnest(${deltas.map((d) => d.projectId)}::text[], ${deltas.map((d) => String(d.userId))}::bigint[],
+      ${deltas.map((d) => d.day)}::text[], ${deltas.map((d) => String(d.download))}::bigint[], ${deltas.map((d) => String(d.upload))}::bigint[])
+    ON CONFLICT (user_id, day) DO UPDATE SET
+      download = CASE WHEN traffic_daily.download > ${sql.raw(MAX)} - excluded.download THEN ${sql.raw(MAX)} ELSE traffic_daily.download + excluded.download END,
+      upload = CASE WHEN traffic_daily.upload > ${sql.raw(MAX)} - excluded.upload THEN ${sql.raw(MAX)} ELSE traffic_daily.upload + excluded.upload END`.execute(c.db);
+};
