@@ -88,7 +88,7 @@ export const listUserSessions = async (
     .where('s.project_id', '=', projectId)
     .where('s.user_id', '=', BigInt(userId))
     .where('s.started_at', 'is not', null)
-    .where('s.started_at', '<', BigInt(o.end))
+    .where('s.started_at', '<=', BigInt(o.end))
     .where((eb) => eb.or([eb('s.ended_at', 'is', null), eb('s.ended_at', '>=', BigInt(o.start))]));
   if (o.deviceId !== undefined) q = q.where('s.device_id', '=', BigInt(o.deviceId));
   if (o.cursor) {
