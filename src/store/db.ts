@@ -6,7 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Migration, type Transaction } from 'kysely';
+import { Kysely, Migrator, sql, PostgresDialect, SqliteDialect, type Migration, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { DB } from './schema.ts';
 import { MIGRATIONS } from './migrations/list.ts';
@@ -63,9 +63,16 @@ export const migrate = async (store: Store): Promise<string[]> => {
   for (const [name, up] of MIGRATIONS) {
     migrations[name] = { up: (db) => up(db, store.dialect) };
   }
+  // Kysely looks for its bookkeeping tables in every schema it can see; pin them to ours, so that
+  // several schemas on one PostgreSQL (one per test file, or per tenant shard) never confuse it.
+  const schema =
+    store.dialect === 'postgres'
+      ? (await sql<{ s: string }>`select current_schema() as s`.execute(store.db)).rows[0]?.s
+      : undefined;
   const migrator = new Migrator({
     db: store.db,
     provider: { getMigrations: async () => migrations },
+    ...(schema ? { migrationTableSchema: schema } : {}),
   });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error;

@@ -1,0 +1,97 @@
+/**
+ * Helpers for the bad-input tests: a whole-database fingerprint (row count + checksum per table) to
+ * prove that a rejected request wrote nothing, and one assertion for the shape of every rejection.
+ */
+import { createHash } from 'node:crypto';
+import { expect } from 'vitest';
+import type { Kysely } from 'kysely';
+import type { DB } from '../../src/store/schema.ts';
+import type { Res } from './http.ts';
+import type { TestApp } from './app.ts';
+
+/** Every table of the schema; a rejected request must leave each one byte-for-byte as it was. */
+export const TABLES: Array<keyof DB> = [
+  'projects',
+  'licenses',
+  'users',
+  'devices',
+  'nodes',
+  'sessions',
+  'session_tombstones',
+  'traffic_usage',
+  'traffic_daily',
+  'purchases',
+  'members',
+  'member_roles',
+  'member_sessions',
+  'audit_log',
+  'job_locks',
+];
+
+const canonical = (row: Record<string, unknown>): string =>
+  JSON.stringify(
+    Object.keys(row)
+      .sort()
+      .map((k) => [k, row[k] === null || row[k] === undefined ? null : String(row[k])]),
+  );
+
+/** `{table: "<rows> rows <sha256 prefix>"}` over every column of every row (order-independent). */
+export const fingerprint = async (db: Kysely<DB>): Promise<Record<string, string>> => {
+  const out: Record<string, string> = {};
+  for (const table of TABLES) {
+    const rows = (await db.selectFrom(table).selectAll().execute()) as Array<Record<string, unknown>>;
+    const lines = rows.map(canonical).sort();
+    out[table] = `${rows.length} rows ${createHash('sha256').update(lines.join('\n')).digest('hex').slice(0, 16)}`;
+  }
+  return out;
+};
+
+export interface Rejection {
+  status: number;
+  result: string;
+  /** the field the error must name; omitted = the body may carry a field or not */
+  field?: string;
+}
+
+/**
+ * Sends one request that must be rejected, and checks: the status, `result`, `field`, an `error`
+ * text (naming the field for 400s), and that no table changed. The clock moves 1 ms first so that a
+ * write of "now" (e.g. nodes.last_sync_at) would show up in the fingerprint.
+ */
+export const expectRejected = async (t: TestApp, send: () => Promise<Res>, want: Rejection): Promise<Res> => {
+  const before = await fingerprint(t.ctx.store.db);
+  t.clock.advance(1);
+  const res = await send();
+  const body = (res.body ?? {}) as Record<string, unknown>;
+  const got: Record<string, unknown> = { status: res.status, result: body.result };
+  const exp: Record<string, unknown> = { status: want.status, result: want.result };
+  if (want.field !== undefined) {
+    got.field = body.field;
+    exp.field = want.field;
+  }
+  expect(got, `response body: ${JSON.stringify(body, (_k, v) => (typeof v === 'bigint' ? String(v) : v))}`).toEqual(exp);
+  expect(typeof body.error === 'string' && body.error.length > 0, 'error text present').toBe(true);
+  if (want.status === 400 && want.field) {
+    expect(String(body.error).toLowerCase(), 'error text names the field').toContain(want.field.toLowerCase());
+  }
+  expect(await fingerprint(t.ctx.store.db), 'database unchanged').toEqual(before);
+  return res;
+};
+
+/** `n` characters. */
+export const str = (n: number, c = 'a'): string => c.repeat(n);
+
+export const INT64_MAX = 9223372036854775807n;
+export const TWO_POW_63 = 9223372036854775808n;
+export const TWO_POW_53_PLUS_1 = 9007199254740993n;
+
+/** A raw JSON body (sent as written) for literals JSON.stringify cannot produce: 1e3, 1.0, 2^63. */
+export class RawJson {
+  constructor(readonly text: string) {}
+}
+
+/** Query string from pairs (repeated keys allowed). */
+export const qs = (pairs: Array<[string, string]> | Record<string, string>): string => {
+  const p = new URLSearchParams(Array.isArray(pairs) ? pairs : Object.entries(pairs)).toString();
+  return p ? `?${p}` : '';
+};
