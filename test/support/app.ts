@@ -12,6 +12,7 @@ import { ManualClock } from '../../src/platform/clock.ts';
 import { createContext, type AppContext } from '../../src/context.ts';
 import { openStore } from '../../src/store/db.ts';
 import { buildApp } from '../../src/http/app.ts';
+import { consolePlugins } from '../../src/http/console-api/mount.ts';
 import { createProject, type NewProject } from '../../src/services/projects.ts';
 import { addNode, type NewNode } from '../../src/services/nodes.ts';
 import type { FirebaseVerifier } from '../../src/integrations/firebase-auth.ts';
@@ -70,7 +71,7 @@ export const startTestApp = async (
   };
   const store = openStore(dbUrl, { poolSize: 5 });
   const ctx = await createContext(config, { clock, store, ...(opts.firebase ? { firebase: opts.firebase } : {}) });
-  const app = await buildApp(ctx, process.env.TEST_LOG ? { logger: { level: 'error' } } : {});
+  const app = await buildApp(ctx, { plugins: consolePlugins(ctx), ...(process.env.TEST_LOG ? { logger: { level: 'error' } } : {}) });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const addr = app.server.address();
   const url = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;

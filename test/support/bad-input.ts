@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { expect } from 'vitest';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../src/store/schema.ts';
-import type { Res } from './http.ts';
+import { Client, stringifyExact, type Res } from './http.ts';
 import type { TestApp } from './app.ts';
 
 /** Every table of the schema; a rejected request must leave each one byte-for-byte as it was. */
@@ -85,10 +85,30 @@ export const INT64_MAX = 9223372036854775807n;
 export const TWO_POW_63 = 9223372036854775808n;
 export const TWO_POW_53_PLUS_1 = 9007199254740993n;
 
-/** A raw JSON body (sent as written) for literals JSON.stringify cannot produce: 1e3, 1.0, 2^63. */
-export class RawJson {
-  constructor(readonly text: string) {}
+const RAW = '"@@raw@@"';
+/**
+ * A JSON body with one literal that JSON.stringify cannot write (1e3, 1.0): `raw` replaces the value
+ * RAW_SLOT in `body`. Bigints are written exactly (stringifyExact).
+ */
+export const RAW_SLOT = '@@raw@@';
+export const rawJson = (body: unknown, raw: string): string => {
+  const s = stringifyExact(body);
+  if (!s.includes(RAW)) throw new Error('rawJson: RAW_SLOT not found in body');
+  return s.replace(RAW, raw);
+};
+
+/** One HTTP request of a table-driven case. */
+export interface Req {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  path: string;
+  /** object (sent as exact JSON) or string (sent as written) */
+  body?: unknown;
+  headers?: Record<string, string>;
+  /** bearer token; null = none */
+  token?: string | null;
 }
+
+export const send = (t: TestApp, r: Req): Promise<Res> => new Client(t.url, r.token ?? null).req(r.method, r.path, r.body, r.headers ?? {});
 
 /** Query string from pairs (repeated keys allowed). */
 export const qs = (pairs: Array<[string, string]> | Record<string, string>): string => {
