@@ -44,8 +44,8 @@ export class DemoPartner {
     return hit?.id ?? null;
   }
 
-  async disable(userId: number): Promise<boolean> {
-    const r = await this.call('PUT', `/subscribers/${userId}`, { status: 'disabled' });
+  async setStatus(userId: number, status: 'active' | 'disabled'): Promise<boolean> {
+    const r = await this.call('PUT', `/subscribers/${userId}`, { status });
     return r.status === 200;
   }
 }

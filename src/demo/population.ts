@@ -132,7 +132,7 @@ export const populate = async (http: DemoHttp, partner: DemoPartner, firebase: F
 export const disablePlanned = async (partner: DemoPartner, users: SimUser[]): Promise<number> => {
   let n = 0;
   for (const u of users.filter((x) => x.disableAtStart && x.id !== null)) {
-    if (await partner.disable(u.id!)) {
+    if (await partner.setStatus(u.id!, 'disabled')) {
       u.status = 'disabled';
       n++;
     }

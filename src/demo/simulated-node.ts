@@ -4,7 +4,7 @@
  * orders by removing the peer and reporting `end`. Events the platform did not acknowledge are sent
  * again with the next sync.
  */
-import type { SessionEvent } from '../contract/node.ts';
+import type { CounterReport, SessionEvent } from '../contract/node.ts';
 import type { DemoHttp } from './http.ts';
 import type { SimDevice } from './simulated-device.ts';
 
@@ -58,6 +58,11 @@ export class SimNode {
     return this.tunnels.size;
   }
 
+  hasDevice(d: SimDevice): boolean {
+    for (const t of this.tunnels.values()) if (t.device === d) return true;
+    return false;
+  }
+
   /** The device's tunnel came up (its handshake reached this node). */
   connect(sessionId: number, device: SimDevice, plan: TunnelPlan, onEnd: (reason: string) => void): void {
     const now = Date.now();
@@ -83,7 +88,7 @@ export class SimNode {
   async sync(final = false): Promise<void> {
     const now = Date.now();
     const events: SessionEvent[] = [...this.outbox];
-    const counters = [];
+    const counters: CounterReport[] = [];
     const finished: Tunnel[] = [];
     for (const t of this.tunnels.values()) {
       if (!t.startSent) events.push({ type: 'start', session_id: t.sessionId, at: t.connectedAt });
@@ -113,7 +118,6 @@ export class SimNode {
     for (const e of events) if (e.type === 'start') this.stats.started++;
     for (const t of this.tunnels.values()) t.startSent = true;
     for (const t of finished) this.finish(t, 'DISCONNECTED');
-    this.stats.bytes += Number(r.body.applied_counters) > 0 ? 0 : 0;
 
     for (const c of r.body.cut as Array<{ session_id: number; reason: string }>) {
       // Honour the order: drop the peer and confirm with an end event on the next sync.

@@ -18,7 +18,7 @@ export const sweepStaleSessions = async (ctx: AppContext): Promise<number> => {
     .executeTakeFirst();
   const gone = await db
     .updateTable('sessions')
-    .set((eb) => ({ status: 'ended', ended_at: eb.fn.coalesce('started_at', eb.val(BigInt(now))), end_reason: 'NODE_LOST' }))
+    .set((eb) => ({ status: 'ended', ended_at: eb.fn.coalesce('last_activity_at', 'started_at', eb.val(BigInt(now))), end_reason: 'NODE_LOST' }))
     .where('status', '=', 'active')
     .where('node_id', 'in', (eb) =>
       eb.selectFrom('nodes').select('id').where((e) => e.or([e('last_sync_at', 'is', null), e('last_sync_at', '<', BigInt(now - NODE_GONE_MS))])),

@@ -119,6 +119,7 @@ export const provideCredentials = async (ctx: AppContext, device: Device, q: Cre
             expires_at: BigInt(expires),
             started_at: null,
             ended_at: null,
+            last_activity_at: null,
             end_reason: null,
             cut_reason: null,
             download: 0n,

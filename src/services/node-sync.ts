@@ -74,6 +74,7 @@ export const syncNode = async (ctx: AppContext, node: Node, body: SyncBody): Pro
       if (s.startedAt === null) s.startedAt = at;
       if (s.status === 'pending') s.status = 'active';
       if (out.deltaDown === 0n && out.deltaUp === 0n) continue;
+      if (s.lastActivityAt === null || at > s.lastActivityAt) s.lastActivityAt = at;
       const user = users.get(s.userId);
       if (!user) continue;
       const period = ctx.periods.at(at, project.timeZone, project.trafficPeriod);
@@ -102,6 +103,7 @@ export const syncNode = async (ctx: AppContext, node: Node, body: SyncBody): Pro
       if (e.type === 'start') {
         if (s.status === 'pending') s.status = 'active';
         if (s.startedAt === null || at < s.startedAt) s.startedAt = at;
+        if (s.lastActivityAt === null || at > s.lastActivityAt) s.lastActivityAt = at;
       } else {
         ended.push(e.session_id);
         if (s.status !== 'ended') {

@@ -15,6 +15,7 @@ export interface SessionCounters {
   status: 'pending' | 'active' | 'ended';
   startedAt: number | null;
   endedAt: number | null;
+  lastActivityAt: number | null;
   cutReason: string | null;
   download: bigint;
   upload: bigint;
@@ -53,10 +54,10 @@ const MAX = '9223372036854775807';
 const satAddSql = (col: string) => `CASE WHEN ${col} > ${MAX} - excluded.${col} THEN ${MAX} ELSE ${col} + excluded.${col} END`;
 
 const SQLITE = {
-  load: `SELECT id, user_id, status, started_at, ended_at, cut_reason, download, upload, base_down, base_up, counter_epoch, last_seq
+  load: `SELECT id, user_id, status, started_at, ended_at, last_activity_at, cut_reason, download, upload, base_down, base_up, counter_epoch, last_seq
          FROM sessions WHERE node_id = ? AND id IN (SELECT value FROM json_each(?))`,
   write: `UPDATE sessions SET download = ?, upload = ?, base_down = ?, base_up = ?, counter_epoch = ?, last_seq = ?,
-          status = ?, started_at = ?, ended_at = ?, end_reason = coalesce(end_reason, ?) WHERE id = ?`,
+          status = ?, started_at = ?, ended_at = ?, last_activity_at = ?, end_reason = coalesce(end_reason, ?) WHERE id = ?`,
   usage: `INSERT INTO traffic_usage (project_id, user_id, period_start, epoch, download, upload) VALUES (?, ?, ?, ?, ?, ?)
           ON CONFLICT (user_id, period_start, epoch) DO UPDATE SET download = ${satAddSql('download')}, upload = ${satAddSql('upload')}
           RETURNING download, upload`,
@@ -85,6 +86,7 @@ interface RawSession {
   status: 'pending' | 'active' | 'ended';
   started_at: bigint | null;
   ended_at: bigint | null;
+  last_activity_at: bigint | null;
   cut_reason: string | null;
   download: bigint;
   upload: bigint;
@@ -100,6 +102,7 @@ const toCounters = (r: RawSession): SessionCounters => ({
   status: r.status,
   startedAt: numOrNull(r.started_at),
   endedAt: numOrNull(r.ended_at),
+  lastActivityAt: numOrNull(r.last_activity_at),
   cutReason: r.cut_reason,
   download: big(r.download),
   upload: big(r.upload),
@@ -117,7 +120,7 @@ export const loadSessionCounters = async (c: Conn, nodeId: number, ids: number[]
   if (c.sqlite) {
     rows = stmts(c.sqlite).load.all(nodeId, JSON.stringify(ids)) as RawSession[];
   } else {
-    const r = await sql<RawSession>`SELECT id, user_id, status, started_at, ended_at, cut_reason, download, upload, base_down, base_up, counter_epoch, last_seq
+    const r = await sql<RawSession>`SELECT id, user_id, status, started_at, ended_at, last_activity_at, cut_reason, download, upload, base_down, base_up, counter_epoch, last_seq
       FROM sessions WHERE node_id = ${nodeId} AND id = ANY(${ids.map(String)}::bigint[]) ORDER BY id FOR UPDATE`.execute(c.db);
     rows = r.rows;
   }
@@ -132,19 +135,20 @@ export const writeSessionCounters = async (c: Conn, rows: Array<SessionCounters 
   if (c.sqlite) {
     const st = stmts(c.sqlite).write;
     for (const r of rows) {
-      st.run(r.download, r.upload, r.baseDown, r.baseUp, r.epoch, r.lastSeq, r.status, r.startedAt, r.endedAt, r.endReason, r.id);
+      st.run(r.download, r.upload, r.baseDown, r.baseUp, r.epoch, r.lastSeq, r.status, r.startedAt, r.endedAt, r.lastActivityAt, r.endReason, r.id);
     }
     return;
   }
   const col = <T>(f: (r: SessionCounters & { endReason: string | null }) => T) => rows.map(f);
   await sql`UPDATE sessions AS s SET download = v.download, upload = v.upload, base_down = v.base_down, base_up = v.base_up,
       counter_epoch = v.epoch, last_seq = v.seq, status = v.status, started_at = v.started_at, ended_at = v.ended_at,
-      end_reason = coalesce(s.end_reason, v.end_reason)
+      last_activity_at = v.last_activity_at, end_reason = coalesce(s.end_reason, v.end_reason)
     FROM unnest(${col((r) => String(r.id))}::bigint[], ${col((r) => String(r.download))}::bigint[], ${col((r) => String(r.upload))}::bigint[],
       ${col((r) => String(r.baseDown))}::bigint[], ${col((r) => String(r.baseUp))}::bigint[], ${col((r) => String(r.epoch))}::bigint[],
       ${col((r) => String(r.lastSeq))}::bigint[], ${col((r) => r.status)}::text[], ${col((r) => (r.startedAt === null ? null : String(r.startedAt)))}::bigint[],
-      ${col((r) => (r.endedAt === null ? null : String(r.endedAt)))}::bigint[], ${col((r) => r.endReason)}::text[])
-      AS v(id, download, upload, base_down, base_up, epoch, seq, status, started_at, ended_at, end_reason)
+      ${col((r) => (r.endedAt === null ? null : String(r.endedAt)))}::bigint[],
+      ${col((r) => (r.lastActivityAt === null ? null : String(r.lastActivityAt)))}::bigint[], ${col((r) => r.endReason)}::text[])
+      AS v(id, download, upload, base_down, base_up, epoch, seq, status, started_at, ended_at, last_activity_at, end_reason)
     WHERE s.id = v.id`.execute(c.db);
 };
 

@@ -100,6 +100,8 @@ export interface SessionRow {
   expires_at: Big;
   started_at: Big | null;
   ended_at: Big | null;
+  /** the last instant the node saw bytes move (or the start): where a lost session ends */
+  last_activity_at: Big | null;
   end_reason: string | null;
   /** set when the platform wants the node to cut the session; cleared never */
   cut_reason: string | null;

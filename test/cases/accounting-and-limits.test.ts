@@ -250,7 +250,7 @@ describe.each(STORES)('cases A1-A10 on %s', (kind) => {
       project_id: p.id, user_id: BigInt(uid), device_id: dev.id, device_name: 'old', node_id: BigInt(node.id), server: node.spec.name,
       location: 'de-berlin', public_key: wgKey(), internal_ip: '10.8.0.9', ip_key: '00000000000000000000ffff0a080009', status: 'ended' as const,
       created_at: BigInt(T0 - (i + 2) * 60_000), expires_at: BigInt(T0), started_at: BigInt(T0 - (i + 2) * 60_000), ended_at: BigInt(T0 - (i + 1) * 60_000),
-      end_reason: 'DISCONNECTED', cut_reason: null, download: 1n, upload: 1n, base_down: 0n, base_up: 0n, counter_epoch: 0n, last_seq: 1n,
+      last_activity_at: null, end_reason: 'DISCONNECTED', cut_reason: null, download: 1n, upload: 1n, base_down: 0n, base_up: 0n, counter_epoch: 0n, last_seq: 1n,
     }));
     for (let i = 0; i < rows.length; i += 500) await db.insertInto('sessions').values(rows.slice(i, i + 500)).execute();
     for (const tx of ['t-1', 't-2']) {

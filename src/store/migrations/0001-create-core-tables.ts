@@ -107,6 +107,7 @@ export async function up(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
     .addColumn('expires_at', 'bigint', (c) => c.notNull())
     .addColumn('started_at', 'bigint')
     .addColumn('ended_at', 'bigint')
+    .addColumn('last_activity_at', 'bigint')
     .addColumn('end_reason', 'text')
     .addColumn('cut_reason', 'text')
     .addColumn('download', 'bigint', (c) => c.notNull().defaultTo(0))
