@@ -3,6 +3,7 @@ import { Command, Option } from 'commander';
 import { loadConfig } from '../platform/config.ts';
 import { createContext } from '../context.ts';
 import { migrate } from '../store/db.ts';
+import { MIGRATIONS } from '../store/migrations/list.ts';
 import { startServer } from './serve.ts';
 import { createProject } from '../services/projects.ts';
 import { addMember } from '../services/members.ts';
@@ -36,9 +37,10 @@ program
   .command('migrate')
   .description('apply database migrations')
   .action(() =>
+    // createContext has applied every pending migration already; report where the schema stands.
     withContext(async (ctx) => {
-      const done = await migrate(ctx.store);
-      console.log(done.length ? `applied: ${done.join(', ')}` : 'the database is up to date');
+      await migrate(ctx.store);
+      console.log(`the database schema is up to date (${MIGRATIONS.length} migrations, last ${MIGRATIONS[MIGRATIONS.length - 1]![0]})`);
     }),
   );
 

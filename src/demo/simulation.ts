@@ -67,7 +67,9 @@ export class Simulation {
   private tick(): void {
     const now = Date.now();
     const want = this.target() - this.active - this.connecting;
-    const idle = this.devices.filter((d) => !d.busy && d.blockedUntil <= now && d.user.status !== 'disabled' && d.user.status !== 'planned');
+    const idle = this.devices.filter(
+      (d) => !d.busy && d.blockedUntil <= now && !d.user.neverLogsIn && (d.user.status === 'active' || d.user.status === 'invited'),
+    );
     // Heavy users come first in the first minutes, so that some reach the limit early.
     const heavyFirst = now - this.t0 < 2 * MIN ? idle.filter((d) => d.user.heavy) : [];
     for (let k = 0; k < Math.min(3, want) && idle.length; k++) {
