@@ -27,21 +27,22 @@ export class DemoPartner {
     return r;
   }
 
-  /** Creates an invited user; an existing one (a re-run) is found by name instead. Returns its id. */
-  async invite(body: Record<string, unknown>): Promise<number | null> {
+  /** Creates an invited user; an existing one (a re-run) is looked up by name instead. */
+  async invite(body: Record<string, unknown>): Promise<{ id: number; status: string; created: boolean } | null> {
     const r = await this.call('POST', '/subscribers', body);
-    if (r.status === 200) return r.body.subscriber.id as number;
+    if (r.status === 200) return { id: r.body.subscriber.id as number, status: 'invited', created: true };
     if (r.body?.result !== 'USER_ALREADY_EXISTS') {
       console.warn(`demo: could not invite ${String(body.external_id)}: ${r.status} ${r.body?.error ?? ''}`);
       return null;
     }
-    return this.findByName(`${String(body.auth_method)}_${String(body.external_id)}`);
+    const found = await this.findByName(`${String(body.auth_method)}_${String(body.external_id)}`);
+    return found && { ...found, created: false };
   }
 
-  async findByName(name: string): Promise<number | null> {
+  async findByName(name: string): Promise<{ id: number; status: string } | null> {
     const r = await this.call('GET', `/subscribers?search_by=name&q=${encodeURIComponent(name)}&limit=5`);
-    const hit = (r.body?.subscribers as Array<{ id: number; name: string }> | undefined)?.find((s) => s.name === name);
-    return hit?.id ?? null;
+    const hit = (r.body?.subscribers as Array<{ id: number; name: string; status: string }> | undefined)?.find((s) => s.name === name);
+    return hit ? { id: hit.id, status: hit.status } : null;
   }
 
   async setStatus(userId: number, status: 'active' | 'disabled'): Promise<boolean> {

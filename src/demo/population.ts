@@ -102,36 +102,58 @@ export const inParallel = async <T>(items: T[], width: number, fn: (x: T) => Pro
 
 export interface PopulateStats {
   invited: number;
+  found: number;
+  reenabled: number;
   loggedIn: number;
   failures: Map<string, number>;
 }
 
-/** Invites the operator-created users, then logs every planned device in. */
+/**
+ * Invites the operator-created users, then logs every planned device in. A user that an earlier
+ * run's operator blocked at random is unblocked first, so that re-runs keep the same mix.
+ */
 export const populate = async (http: DemoHttp, partner: DemoPartner, firebase: FirebaseIssuer, users: SimUser[], licenses: Map<string, number>): Promise<PopulateStats> => {
-  const stats: PopulateStats = { invited: 0, loggedIn: 0, failures: new Map() };
+  const stats: PopulateStats = { invited: 0, found: 0, reenabled: 0, loggedIn: 0, failures: new Map() };
   await inParallel(users.filter((u) => u.invite), 4, async (u) => {
     const { license, ...body } = u.invite as { license?: string } & Record<string, unknown>;
-    const id = await partner.invite({ ...body, ...(license && licenses.has(license) ? { license_id: licenses.get(license) } : {}) });
-    if (id !== null) {
-      u.id = id;
-      u.status = 'invited';
-      stats.invited++;
-    }
+    const got = await partner.invite({ ...body, ...(license && licenses.has(license) ? { license_id: licenses.get(license) } : {}) });
+    if (!got) return;
+    u.id = got.id;
+    u.status = got.status as SimUser['status'];
+    if (got.created) stats.invited++;
+    else stats.found++;
   });
   const devices = users.filter((u) => !u.neverLogsIn).flatMap((u) => u.devices);
+  const unblocking = new Map<SimUser, Promise<boolean>>();
   await inParallel(devices, 6, async (d) => {
-    if (d.user.status === 'disabled') return;
-    const code = await d.login(http, firebase).catch((e: Error) => `ERROR ${e.message}`);
+    const login = () => d.login(http, firebase).catch((e: Error) => `ERROR ${e.message}`);
+    let code = d.user.status === 'disabled' && d.user.disableAtStart ? 'USER_SUSPENDED' : await login();
+    if (code === 'USER_SUSPENDED' && !d.user.disableAtStart) {
+      let once = unblocking.get(d.user);
+      if (!once) {
+        once = reenable(partner, d.user).then((ok) => (ok ? stats.reenabled++ : 0) > 0);
+        unblocking.set(d.user, once);
+      }
+      if (await once) code = await login();
+    }
     if (code === 'OK') stats.loggedIn++;
     else stats.failures.set(code, (stats.failures.get(code) ?? 0) + 1);
   });
   return stats;
 };
 
+const reenable = async (partner: DemoPartner, u: SimUser): Promise<boolean> => {
+  const found = u.id === null ? await partner.findByName(`${u.authMethod}_${u.externalId}`) : { id: u.id };
+  if (!found || !(await partner.setStatus(found.id, 'active'))) return false;
+  u.id = found.id;
+  u.status = 'active';
+  return true;
+};
+
 /** Disables the users planned as blocked (a re-run finds them disabled already). */
 export const disablePlanned = async (partner: DemoPartner, users: SimUser[]): Promise<number> => {
   let n = 0;
-  for (const u of users.filter((x) => x.disableAtStart && x.id !== null)) {
+  for (const u of users.filter((x) => x.disableAtStart && x.id !== null && x.status !== 'disabled')) {
     if (await partner.setStatus(u.id!, 'disabled')) {
       u.status = 'disabled';
       n++;

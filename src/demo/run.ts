@@ -56,7 +56,10 @@ export const runDemo = async (): Promise<void> => {
   const users = buildPlan();
   const pop = await populate(http, partner, firebase, users, setup.licenses);
   const failures = [...pop.failures].map(([k, v]) => `${k} ${v}`).join(', ');
-  console.log(`  users: ${users.length} planned, ${pop.invited} invited by the operator, ${pop.loggedIn} device logins${failures ? ` (refused: ${failures})` : ''}`);
+  console.log(
+    `  users: ${users.length} planned; operator invitations: ${pop.invited} new, ${pop.found} existing;` +
+      ` ${pop.loggedIn} device logins${failures ? ` (refused: ${failures})` : ''}${pop.reenabled ? `; ${pop.reenabled} users re-enabled` : ''}`,
+  );
   if (!http.sourceAddresses) console.log('  note: loopback aliases are unavailable; device logins share one address and may be rate limited');
   if (setup.created) {
     const s = await seedHistory(http, setup.nodes, users);

@@ -27,6 +27,18 @@ export interface Config {
   partnerTokenTtl: number;
   runJobs: boolean;
   trustProxy: boolean;
+  /** comma-separated DER/PEM files of the Apple roots to trust; null = the shipped Apple Root CA - G3 */
+  appleRootCerts: string | null;
+  /** OCSP revocation checks of Apple's signing chain (needs network); off in offline tests */
+  appleOnlineChecks: boolean;
+  appleApiProductionUrl: string;
+  appleApiSandboxUrl: string;
+  googleApiRootUrl: string;
+  googleTokenUrl: string;
+  /** milliseconds a store call may take before it counts as an outage */
+  storeTimeoutMs: number;
+  /** purchases re-verified per run of the re-verification job (the rate limit) */
+  purchaseVerifyBatch: number;
 }
 
 const FILE_KEYS: Record<string, keyof Config> = {
@@ -45,6 +57,14 @@ const FILE_KEYS: Record<string, keyof Config> = {
   partner_token_ttl: 'partnerTokenTtl',
   run_jobs: 'runJobs',
   trust_proxy: 'trustProxy',
+  apple_root_certs: 'appleRootCerts',
+  apple_online_checks: 'appleOnlineChecks',
+  apple_api_production_url: 'appleApiProductionUrl',
+  apple_api_sandbox_url: 'appleApiSandboxUrl',
+  google_api_root_url: 'googleApiRootUrl',
+  google_token_url: 'googleTokenUrl',
+  store_timeout_ms: 'storeTimeoutMs',
+  purchase_verify_batch: 'purchaseVerifyBatch',
 };
 
 export const defaultConfig = (): Config => ({
@@ -64,6 +84,14 @@ export const defaultConfig = (): Config => ({
   partnerTokenTtl: 3600,
   runJobs: true,
   trustProxy: false,
+  appleRootCerts: null,
+  appleOnlineChecks: true,
+  appleApiProductionUrl: 'https://api.storekit.itunes.apple.com',
+  appleApiSandboxUrl: 'https://api.storekit-sandbox.itunes.apple.com',
+  googleApiRootUrl: 'https://androidpublisher.googleapis.com/',
+  googleTokenUrl: 'https://oauth2.googleapis.com/token',
+  storeTimeoutMs: 10_000,
+  purchaseVerifyBatch: 200,
 });
 
 const coerce = (key: keyof Config, raw: unknown): unknown => {

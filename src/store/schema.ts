@@ -156,6 +156,45 @@ export interface PurchaseRow {
   last_verified_at: Big | null;
   verify_error: string | null;
   created_at: Big;
+  /** when the re-verification job next checks this purchase; null = never (inactive for good) */
+  next_verify_at: Generated<Big | null>;
+  /** consecutive store outages met while verifying (drives the backoff) */
+  verify_attempts: Generated<Int>;
+  /** Google: the linkedPurchaseToken this purchase replaces */
+  linked_transaction_id: Generated<string | null>;
+  /** the purchase that replaced this one (Google linked tokens); it never counts again */
+  replaced_by: Generated<Big | null>;
+  /** 1 when an operator deactivated it: only an explicit activation (operator or app) revives it */
+  manual_off: Generated<Int>;
+  /** signedDate of the newest store statement applied (Apple), to drop out-of-order notifications */
+  store_signed_at: Generated<Big | null>;
+}
+
+export interface StoreSettingsRow {
+  project_id: string;
+  /** SecretBox-sealed JSON: AppleSettings */
+  apple_enc: string | null;
+  /** SecretBox-sealed JSON: GoogleSettings */
+  google_enc: string | null;
+  updated_at: Big;
+}
+
+export interface PurchaseProductRow {
+  project_id: string;
+  product_id: string;
+  /** null = the user's license stays as it is */
+  license_id: Big | null;
+  /** null = unlimited */
+  traffic_limit: Big | null;
+}
+
+export interface StoreNotificationRow {
+  project_id: string;
+  source: 'apple' | 'google';
+  /** Apple notificationUUID or Pub/Sub messageId */
+  notification_id: string;
+  received_at: Big;
+  outcome: string;
 }
 
 export interface MemberRow {
@@ -210,6 +249,9 @@ export interface DB {
   traffic_usage: UsageRow;
   traffic_daily: DailyTrafficRow;
   purchases: PurchaseRow;
+  store_settings: StoreSettingsRow;
+  purchase_products: PurchaseProductRow;
+  store_notifications: StoreNotificationRow;
   members: MemberRow;
   member_roles: MemberRoleRow;
   member_sessions: MemberSessionRow;

@@ -130,9 +130,12 @@ export interface Case<F> extends Rejection {
   req: (f: F) => Req;
 }
 
-/** Names every case by its behaviour: "<what>: 400 INVALID_PARAMS naming <field>, nothing written". */
-export const named = <F>(cases: Array<Case<F>>): Array<Case<F> & { name: string }> =>
-  cases.map((c) => ({ ...c, name: `${c.what} → ${c.status} ${c.result}${c.field ? ` naming ${c.field}` : ''}, nothing written` }));
+/**
+ * `[name, case]` rows for `it.each(...)('%s', ...)`, each named by its behaviour:
+ * "<what> → 400 INVALID_PARAMS naming <field>, nothing written" (`%s` keeps long names whole).
+ */
+export const named = <F>(cases: Array<Case<F>>): Array<[string, Case<F>]> =>
+  cases.map((c) => [`${c.what} → ${c.status} ${c.result}${c.field ? ` naming ${c.field}` : ''}, nothing written`, c]);
 
 export const runCase = <F>(t: TestApp, f: F, c: Case<F>): Promise<Res> =>
   expectRejected(t, () => send(t, c.req(f)), c.field === undefined ? { status: c.status, result: c.result } : { status: c.status, result: c.result, field: c.field });
