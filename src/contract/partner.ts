@@ -11,6 +11,7 @@ import {
   USER_SEARCH_KEYS,
   UserStatusSchema,
 } from './enums.ts';
+import { Bundle } from './client.ts';
 import { CountryCode, Instant, Int64In, Int64OrNull, Int64Out, Ok, PageQuery } from './common.ts';
 
 export const PartnerLoginBody = Type.Object(
@@ -70,12 +71,8 @@ export const TrafficState = Type.Object({
 });
 export type TrafficState = Static<typeof TrafficState>;
 
-export const LicenseRef = Type.Object({
-  id: Type.Integer(),
-  name: Type.String(),
-  devices_limit: Type.Integer(),
-  sessions_limit: Type.Integer(),
-});
+/** A user's license as both APIs show it (the reference platform calls it "bundle"). */
+export const LicenseRef = Bundle;
 
 export const Subscriber = Type.Object({
   id: Type.Integer(),
