@@ -8,6 +8,8 @@ import swaggerUi from '@fastify/swagger-ui';
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { AppContext } from '../context.ts';
+import { Type } from 'typebox';
+import { invalid } from '../domain/errors.ts';
 import { ErrorBody } from '../contract/common.ts';
 import { PartnerLoginBody, PartnerLoginReply } from '../contract/partner.ts';
 import { errorResponses } from '../contract/common.ts';
@@ -18,6 +20,20 @@ import { nodeApi } from './node-api/routes.ts';
 import { partnerOperations } from './partner-api/routes.ts';
 import { partnerActor, partnerLogin } from './auth/partner-token.ts';
 import './request-context.ts';
+
+/** Dotted path of the first string (or key) containing U+0000, or null. */
+const nulPath = (v: unknown, at = ''): string | null => {
+  if (typeof v === 'string') return v.includes('\u0000') ? at || '(body)' : null;
+  if (v && typeof v === 'object') {
+    for (const [k, x] of Object.entries(v)) {
+      const p = at ? `${at}.${k}` : k;
+      if (k.includes('\u0000')) return p;
+      const found = nulPath(x, p);
+      if (found !== null) return found;
+    }
+  }
+  return null;
+};
 
 const makeAjv = (coerce: boolean) => {
   const ajv = new Ajv({
@@ -60,14 +76,22 @@ export const buildApp = async (ctx: AppContext, opts: AppOptions = {}) => {
     try {
       done(null, parseJsonBody(body as string));
     } catch (e) {
-      const err = new Error(`the body is not valid JSON: ${(e as Error).message}`) as Error & { statusCode: number };
-      err.statusCode = 400;
+      const err = Object.assign(new Error(`the body is not valid JSON: ${(e as Error).message}`), { statusCode: 400, code: 'FST_ERR_CTP_INVALID_JSON_BODY' });
       done(err, undefined);
     }
   });
   await app.register(formbody);
   await app.register(rateLimit, { global: false, errorResponseBuilder: (_r, c) => ({ statusCode: 429, message: `rate limited; retry in ${c.after}` }) });
 
+  // A route without a querystring schema takes no query parameters: refuse unknown ones like unknown body fields.
+  app.addHook('onRoute', (r) => {
+    if (r.schema && !r.schema.hide && !r.schema.querystring) r.schema = { ...r.schema, querystring: Type.Object({}, { additionalProperties: false }) };
+  });
+  // PostgreSQL text cannot hold U+0000 (SQLite would store it): refuse it in any input, naming the field.
+  app.addHook('preValidation', async (req) => {
+    const path = nulPath(req.body) ?? nulPath(req.query) ?? nulPath(req.params);
+    if (path !== null) throw invalid(path, 'must not contain the NUL character (U+0000)');
+  });
   app.addSchema(ErrorBody);
   await app.register(swagger, {
     openapi: {

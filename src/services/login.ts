@@ -28,7 +28,7 @@ const externalId = async (ctx: AppContext, project: Project, body: LoginBody): P
       if (!fb) throw new GatehouseError('OAUTH_ERROR', 'firebase is not configured for this project');
       if (!body.access_token) throw new GatehouseError('INVALID_PARAMS', 'access_token: required for firebase', 'access_token');
       const uid = await ctx.firebase.verify(body.access_token, fb, ctx.clock.now());
-      if (!uid) throw new GatehouseError('OAUTH_ERROR', 'failed login: the Firebase ID token is not valid');
+      if (!uid) throw new GatehouseError('OAUTH_ERROR', 'access_token: the Firebase ID token is not valid', 'access_token');
       return uid;
     }
     default:
@@ -126,7 +126,7 @@ export const login = async (ctx: AppContext, body: LoginBody) => {
 /** The device (and its project) behind a client access token, or NOT_AUTHORIZED. */
 export const deviceOfToken = async (ctx: AppContext, token: string): Promise<Device> => {
   const d = await deviceByTokenHash(ctx.store, hashToken(token));
-  if (!d) throw new GatehouseError('NOT_AUTHORIZED', 'the access token is not valid; log in again');
+  if (!d) throw new GatehouseError('NOT_AUTHORIZED', 'access_token is not valid; log in again', 'access_token');
   return d;
 };
 

@@ -26,10 +26,16 @@ const view = (s: SessionView): Session => ({
 
 /** The window defaults to the 30 days up to now; it may not be longer (INTERVAL_TOO_LONG). */
 export const sessionWindow = (now: number, start?: string, end?: string): { start: number; end: number } => {
-  const e = end ? Date.parse(end) : start ? Math.min(Date.parse(start) + MAX_WINDOW_MS, now) : now;
-  const s = start ? Date.parse(start) : e - MAX_WINDOW_MS;
+  // RFC 3339 allows a leap second (23:59:60) that Date.parse cannot read.
+  const instant = (v: string, field: string) => {
+    const t = Date.parse(v);
+    if (!Number.isFinite(t)) throw invalid(field, 'not an instant this server can read');
+    return t;
+  };
+  const e = end ? instant(end, 'end_time') : start ? Math.min(instant(start, 'start_time') + MAX_WINDOW_MS, now) : now;
+  const s = start ? instant(start, 'start_time') : e - MAX_WINDOW_MS;
   if (e <= s) throw new GatehouseError('INTERVAL_INVALID', 'end_time must be after start_time', 'end_time');
-  if (e - s > MAX_WINDOW_MS) throw new GatehouseError('INTERVAL_TOO_LONG', 'the time window may be at most 30 days', 'end_time');
+  if (e - s > MAX_WINDOW_MS) throw new GatehouseError('INTERVAL_TOO_LONG', 'start_time..end_time: the time window may be at most 30 days', 'end_time');
   return { start: s, end: e };
 };
 

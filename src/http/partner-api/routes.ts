@@ -23,7 +23,7 @@ const ok = <T extends object>(v: T) => ({ result: 'OK' as const, ...v });
 export const partnerOperations =
   (ctx: AppContext, resolveActor: (req: FastifyRequest) => Promise<Actor>): FastifyPluginAsyncTypebox =>
   async (app) => {
-    app.addHook('preHandler', async (req) => {
+    app.addHook('onRequest', async (req) => {
       req.actor = await resolveActor(req);
     });
     const actor = (req: FastifyRequest) => requireActor(req.actor);
