@@ -13,8 +13,7 @@ import { buildPlan, disablePlanned, populate } from './population.ts';
 import { seedHistory } from './seed.ts';
 import { SimNode } from './simulated-node.ts';
 import { Simulation } from './simulation.ts';
-
-const gb = (n: number) => (n >= 1e9 ? `${(n / 1024 ** 3).toFixed(2)} GB` : `${(n / 1024 ** 2).toFixed(1)} MB`);
+import { size, summarizer } from './summary.ts';
 
 /** The server's own logs stay at warn unless a log level was asked for: the demo prints its own lines. */
 const demoConfig = (jwksUrl: string): Config => {
@@ -30,6 +29,7 @@ const simulatorUrl = (config: Config, port: number): string => {
 };
 
 export const runDemo = async (): Promise<void> => {
+  const t0 = Date.now();
   const firebase = await startFirebaseIssuer();
   const config = demoConfig(firebase.jwksUrl);
   const running = await startServer(config);
@@ -38,68 +38,19 @@ export const runDemo = async (): Promise<void> => {
   const setup = await ensureDemoProject(running.ctx);
   const http = new DemoHttp(simulatorUrl(config, port), 40);
   const partner = new DemoPartner(http, DEMO_PROJECT, setup.privateKey);
-
-  console.log(
-    [
-      `Gatehouse demo: console ${consoleUrl}  (API docs ${consoleUrl}/docs)`,
-      `  console sign-in: ${config.adminEmail ?? 'admin@localhost'} with the password printed at the first start (or GATEHOUSE_ADMIN_PASSWORD)`,
-      `  project "${DEMO_PROJECT}" ${setup.created ? 'created' : 'reused (partner key rotated)'}; partner API login: ${DEMO_PROJECT}`,
-      `  partner API private key: ${setup.privateKey}`,
-      `  nodes: ${setup.nodes.map((n) => n.name).join(', ')}`,
-    ].join('\n'),
-  );
-
-  const nodes = new Map(setup.nodes.map((n) => [n.name, new SimNode(n.name, n.country, n.token, http)]));
-  await Promise.all([...nodes.values()].map((n) => n.sync()));
-  [...nodes.values()].forEach((n, i) => n.start(1000 + i * 900));
-
-  const users = buildPlan();
-  const pop = await populate(http, partner, firebase, users, setup.licenses);
-  const failures = [...pop.failures].map(([k, v]) => `${k} ${v}`).join(', ');
-  console.log(
-    `  users: ${users.length} planned; operator invitations: ${pop.invited} new, ${pop.found} existing;` +
-      ` ${pop.loggedIn} device logins${failures ? ` (refused: ${failures})` : ''}${pop.reenabled ? `; ${pop.reenabled} users re-enabled` : ''}`,
-  );
-  if (!http.sourceAddresses) console.log('  note: loopback aliases are unavailable; device logins share one address and may be rate limited');
-  if (setup.created) {
-    const s = await seedHistory(http, setup.nodes, users);
-    console.log(`  history: ${s.sessions} past sessions of ${s.users} users (${gb(s.bytes)}) over the last 4 weeks`);
-  }
-  const disabled = await disablePlanned(partner, users);
-  if (disabled) console.log(`  ${disabled} users disabled by the operator`);
-
-  const devices = users.flatMap((u) => u.devices);
-  const sim = new Simulation(http, firebase, partner, devices, nodes);
-  sim.start();
-  console.log('  simulating; a summary follows every minute. Ctrl-C stops.');
-
-  let lastSent = http.sent;
-  const summary = setInterval(() => {
-    const ns = [...nodes.values()];
-    const sum = (f: (n: SimNode) => number) => ns.reduce((a, n) => a + f(n), 0);
-    const cuts = new Map<string, number>();
-    for (const n of ns) for (const [k, v] of n.stats.cut) cuts.set(k, (cuts.get(k) ?? 0) + v);
-    const creds = [...sim.credentials].map(([k, v]) => `${k} ${v}`).join(', ');
-    const statuses = new Map<string, number>();
-    for (const u of users) statuses.set(u.status, (statuses.get(u.status) ?? 0) + 1);
-    const rate = ((http.sent - lastSent) / 60).toFixed(1);
-    lastSent = http.sent;
-    console.log(
-      `[demo ${new Date().toISOString().slice(11, 19)}] active ${sim.active} (${ns.map((n) => `${n.name} ${n.active}`).join(', ')})` +
-        ` | started ${sum((n) => n.stats.started)}, ended ${sum((n) => n.stats.ended)}, cut ${[...cuts].map(([k, v]) => `${k} ${v}`).join(' ') || 0}` +
-        ` | traffic ${gb(sum((n) => n.stats.bytes + n.liveBytes()))} | credentials: ${creds || '-'} | over limit ${sim.overLimit.size} users` +
-        ` | users ${[...statuses].map(([k, v]) => `${k} ${v}`).join(' ')} | ${rate} req/s, failed syncs ${sum((n) => n.stats.failedSyncs)}`,
-    );
-  }, 60_000);
+  const nodes = setup.nodes.map((n) => new SimNode(n.name, n.country, n.token, http));
+  let sim: Simulation | null = null;
+  let summary: NodeJS.Timeout | undefined;
 
   let stopping = false;
   const stop = async () => {
     if (stopping) process.exit(1);
     stopping = true;
     console.log('\ndemo: stopping (ending the simulated sessions)...');
+    clearTimeout(summary);
     clearInterval(summary);
-    sim.stop();
-    await Promise.all([...nodes.values()].map((n) => n.stop()));
+    sim?.stop();
+    await Promise.all(nodes.map((n) => n.stop()));
     http.close();
     await running.stop();
     await firebase.close();
@@ -107,4 +58,47 @@ export const runDemo = async (): Promise<void> => {
   };
   process.on('SIGINT', () => void stop());
   process.on('SIGTERM', () => void stop());
+
+  console.log(
+    [
+      `Gatehouse demo: console ${consoleUrl}  (API docs ${consoleUrl}/docs)`,
+      `  console sign-in: ${config.adminEmail ?? 'admin@localhost'} with the password printed at the first start (or GATEHOUSE_ADMIN_PASSWORD)`,
+      `  project "${DEMO_PROJECT}" ${setup.created ? 'created' : 'reused (partner key rotated)'}; partner API login: ${DEMO_PROJECT}`,
+      `  partner API private key: ${setup.privateKey}`,
+      `  nodes: ${nodes.map((n) => n.name).join(', ')}`,
+    ].join('\n'),
+  );
+
+  try {
+    await Promise.all(nodes.map((n) => n.sync()));
+    nodes.forEach((n, i) => n.start(1000 + i * 900));
+
+    const users = buildPlan();
+    const pop = await populate(http, partner, firebase, users, setup.licenses);
+    const refused = [...pop.failures].map(([k, v]) => `${k} ${v}`).join(', ');
+    console.log(
+      `  users: ${users.length} planned; operator invitations: ${pop.invited} new, ${pop.found} existing;` +
+        ` ${pop.loggedIn} device logins${refused ? ` (refused: ${refused})` : ''}${pop.reenabled ? `; ${pop.reenabled} users re-enabled` : ''}`,
+    );
+    if (!http.sourceAddresses) console.log('  note: loopback aliases are unavailable; device logins share one address and may be rate limited');
+    if (setup.created) {
+      const s = await seedHistory(http, setup.nodes, users);
+      console.log(`  history: ${s.sessions} past sessions of ${s.users} users (${size(s.bytes)}) over the last 4 weeks`);
+    }
+    const disabled = await disablePlanned(partner, users);
+    if (disabled) console.log(`  ${disabled} users disabled by the operator`);
+
+    sim = new Simulation(http, firebase, partner, users.flatMap((u) => u.devices), new Map(nodes.map((n) => [n.name, n])));
+    sim.start();
+    console.log(`  ready in ${((Date.now() - t0) / 1000).toFixed(0)} s; simulating, with a summary every minute. Ctrl-C stops.`);
+    const report = summarizer(http, nodes, sim, users);
+    // A first look after half a minute, then every minute.
+    summary = setTimeout(() => {
+      console.log(report());
+      summary = setInterval(() => console.log(report()), 60_000);
+    }, 30_000);
+  } catch (e) {
+    if (stopping) return new Promise<void>(() => undefined); // Ctrl-C during set-up: stop() exits
+    throw e;
+  }
 };

@@ -6,10 +6,9 @@
 import { generateKeyPairSync } from 'node:crypto';
 import type { AppContext } from '../context.ts';
 import { getProject } from '../store/projects.ts';
-import { createProject, rotatePrivateKey } from '../services/projects.ts';
+import { createProject } from '../services/projects.ts';
 import { createLicense, listLicenses } from '../services/licenses.ts';
-import { addNode, type NewNode } from '../services/nodes.ts';
-import { hashToken, randomToken } from '../platform/secrets.ts';
+import { addNode, rotateNodeToken, type NewNode } from '../services/nodes.ts';
 import type { Actor } from '../services/actor.ts';
 import { DEMO_FIREBASE_PROJECT } from './firebase.ts';
 
@@ -45,8 +44,9 @@ export interface DemoSetup {
 
 export const ensureDemoProject = async (ctx: AppContext): Promise<DemoSetup> => {
   const existing = await getProject(ctx.store, DEMO_PROJECT);
+  // The key is stored encrypted: a re-run reuses it, so keys and tokens handed out before keep working.
   const privateKey = existing
-    ? await rotatePrivateKey(ctx, DEMO_PROJECT, AUTHOR)
+    ? ctx.box.decrypt(existing.privateKeyEnc)
     : (
         await createProject(
           ctx,
@@ -85,9 +85,7 @@ export const ensureDemoProject = async (ctx: AppContext): Promise<DemoSetup> => 
       .where('name', '=', spec.name)
       .executeTakeFirst();
     if (row) {
-      // No service re-issues a node token yet: store a new hash, as `node add` would have.
-      const token = randomToken('gnt');
-      await ctx.store.db.updateTable('nodes').set({ token_hash: hashToken(token) }).where('id', '=', row.id).execute();
+      const { token } = await rotateNodeToken(ctx, DEMO_PROJECT, spec.name, AUTHOR);
       nodes.push({ id: Number(row.id), name: spec.name, country: spec.country, token });
     } else {
       const { id, token } = await addNode(ctx, DEMO_PROJECT, { ...spec, publicKey: wgPublicKey() }, AUTHOR);

@@ -78,7 +78,7 @@ export class Simulation {
       if (pool !== idle) idle.splice(idle.indexOf(d), 1);
       void this.connect(d);
     }
-    if (now - this.lastStatusChange > (this.operatorDisabled.length ? 4 * MIN : 45_000)) {
+    if (now - this.lastStatusChange > (this.operatorDisabled.length ? 4 * MIN : 30_000)) {
       this.lastStatusChange = now;
       void this.operatorStatusChange();
     }

@@ -19,6 +19,7 @@ import { requireUser } from './subscribers.ts';
 import { currentTraffic } from './traffic.ts';
 
 const KEEPALIVE = 25;
+const NOMINAL_CAPACITY = 1000;
 
 const pickNode = (nodes: Array<Node & { load: number }>, q: CredentialsQuery, online: (n: Node) => boolean) => {
   let candidates = nodes;
@@ -32,8 +33,9 @@ const pickNode = (nodes: Array<Node & { load: number }>, q: CredentialsQuery, on
   }
   const usable = candidates.filter((n) => online(n) && (n.capacity === 0 || n.load < n.capacity));
   if (!usable.length) throw new GatehouseError('SERVER_UNAVAILABLE', 'no server is available right now; try again later');
-  // Least loaded relative to capacity; ties go to the lower id for a stable choice.
-  const ratio = (n: Node & { load: number }) => (n.capacity === 0 ? n.load / 1e9 : n.load / n.capacity);
+  // Least loaded relative to capacity (a node without a set capacity counts as NOMINAL_CAPACITY);
+  // ties go to the first node by name, for a stable choice.
+  const ratio = (n: Node & { load: number }) => n.load / (n.capacity === 0 ? NOMINAL_CAPACITY : n.capacity);
   return usable.reduce((best, n) => (ratio(n) < ratio(best) ? n : best));
 };
 

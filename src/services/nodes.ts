@@ -1,7 +1,7 @@
 /** VPN nodes: registration (the token is shown once) and listing. */
 import type { AppContext } from '../context.ts';
 import { transaction } from '../store/db.ts';
-import { insertNode, nodeNameTaken } from '../store/nodes.ts';
+import { insertNode, nodeNameTaken, setNodeTokenHash } from '../store/nodes.ts';
 import { writeAudit } from '../store/audit.ts';
 import { hashToken, randomToken } from '../platform/secrets.ts';
 import { GatehouseError, invalid } from '../domain/errors.ts';
@@ -53,6 +53,19 @@ export const addNode = async (ctx: AppContext, projectId: string, n: NewNode, au
     });
     await writeAudit(tx, { projectId, at: now, author, action: 'node.create', objectType: 'node', objectId: String(id), before: null, after: { ...n } });
     return id;
+  });
+  return { id, token };
+};
+
+/** Issues a new token for a node (lost or leaked token); the old one stops working at once. */
+export const rotateNodeToken = async (ctx: AppContext, projectId: string, name: string, author: string): Promise<{ id: number; token: string }> => {
+  const token = randomToken('gnt');
+  const id = await transaction(ctx.store, async (tx) => {
+    const row = await tx.db.selectFrom('nodes').select('id').where('project_id', '=', projectId).where('name', '=', name).executeTakeFirst();
+    if (!row) throw new GatehouseError('NOT_FOUND', `node ${name} not found`, 'name');
+    await setNodeTokenHash(tx, Number(row.id), hashToken(token));
+    await writeAudit(tx, { projectId, at: ctx.clock.now(), author, action: 'node.rotate_token', objectType: 'node', objectId: String(row.id), before: null, after: null });
+    return Number(row.id);
   });
   return { id, token };
 };

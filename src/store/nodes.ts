@@ -89,3 +89,7 @@ export const listNodesWithLoad = async (c: Conn, projectId: string): Promise<Arr
     .execute();
   return rows.map((r) => ({ ...toNode(r), load: num(r.load as bigint) }));
 };
+
+export const setNodeTokenHash = async (c: Conn, id: number, hash: string): Promise<void> => {
+  await c.db.updateTable('nodes').set({ token_hash: hash }).where('id', '=', BigInt(id)).execute();
+};

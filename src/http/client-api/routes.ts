@@ -25,7 +25,8 @@ export const clientApi =
     app.post(
       '/login',
       {
-        config: { rateLimit: { max: 60, timeWindow: 60_000 } },
+        // Generous per address: many devices share one address behind carrier NAT.
+        config: { rateLimit: { max: 600, timeWindow: 60_000 } },
         schema: { tags, summary: 'Sign in a device', body: C.LoginBody, response: { 200: C.LoginReply, ...errorResponses(400, 401, 403, 404) } },
       },
       async (req) => ({ result: 'OK' as const, ...(await login(ctx, req.body)) }),
