@@ -114,7 +114,7 @@ node
   .requiredOption('--country <cc>', 'ISO 3166-1 alpha-2')
   .requiredOption('--city <city>')
   .requiredOption('--endpoint <host:port>', 'public WireGuard endpoint')
-  .requiredOption('--public-key <key>', "the node's WireGuard public key")
+  .option('--public-key <key>', "the node's WireGuard public key (the agent also reports it at every sync)")
   .requiredOption('--pool <cidr>', 'tunnel address pool, e.g. 10.8.0.0/16')
   .option('--dns <list>', 'comma-separated DNS servers for clients', '')
   .option('--capacity <n>', 'maximum concurrent sessions (0 = no limit)', '0')
@@ -128,7 +128,7 @@ node
           country: o.country!,
           city: o.city!,
           endpoint: o.endpoint!,
-          publicKey: o.publicKey!,
+          ...(o.publicKey ? { publicKey: o.publicKey } : {}),
           poolCidr: o.pool!,
           dns: o.dns ? o.dns.split(',') : [],
           capacity: Number(o.capacity),
@@ -143,10 +143,11 @@ program
   .command('agent')
   .description('run the WireGuard node agent (see README: running a node)')
   .allowUnknownOption(true)
+  .allowExcessArguments(true)
   .helpOption(false)
   .action(async () => {
     const { runAgent } = await import('../../agent/main.ts');
-    await runAgent(process.argv.slice(3));
+    process.exitCode = await runAgent(process.argv.slice(3));
   });
 
 program

@@ -5,6 +5,7 @@
  */
 import { Type, type Static } from 'typebox';
 import { Int64In } from './common.ts';
+import { WireGuardKey } from './client.ts';
 
 const SessionId = Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER });
 const At = Type.Integer({
@@ -47,6 +48,7 @@ export type CounterReport = Static<typeof CounterReport>;
 export const SyncBody = Type.Object(
   {
     agent_version: Type.Optional(Type.String({ maxLength: 64 })),
+    public_key: Type.Optional(WireGuardKey),
     events: Type.Array(SessionEvent, { maxItems: 20_000 }),
     counters: Type.Array(CounterReport, { maxItems: 20_000 }),
   },

@@ -19,6 +19,7 @@ import { clientApi } from './client-api/routes.ts';
 import { nodeApi } from './node-api/routes.ts';
 import { partnerOperations } from './partner-api/routes.ts';
 import { partnerActor, partnerLogin } from './auth/partner-token.ts';
+import { storeNotifications } from './store-notifications/routes.ts';
 import './request-context.ts';
 
 /** Dotted path of the first string (or key) containing U+0000, or null. */
@@ -118,6 +119,7 @@ export const buildApp = async (ctx: AppContext, opts: AppOptions = {}) => {
     async (req) => ({ result: 'OK' as const, ...(await partnerLogin(ctx, req.body.login, req.body.password)) }),
   );
   await app.register(partnerOperations(ctx, partnerActor(ctx)), { prefix: '/partner' });
+  await app.register(storeNotifications(ctx), { prefix: '/stores' });
   for (const p of opts.plugins ?? []) await app.register(p);
   return app;
 };

@@ -31,7 +31,7 @@ const pickNode = (nodes: Array<Node & { load: number }>, q: CredentialsQuery, on
     candidates = candidates.filter((n) => n.country === q.country);
     if (!candidates.length) throw new GatehouseError('NOT_FOUND', `no server in country ${q.country}`, 'country');
   }
-  const usable = candidates.filter((n) => online(n) && (n.capacity === 0 || n.load < n.capacity));
+  const usable = candidates.filter((n) => online(n) && n.publicKey !== '' && (n.capacity === 0 || n.load < n.capacity));
   if (!usable.length) throw new GatehouseError('SERVER_UNAVAILABLE', 'no server is available right now; try again later');
   // Least loaded relative to capacity (a node without a set capacity counts as NOMINAL_CAPACITY);
   // ties go to the first node by name, for a stable choice.

@@ -23,7 +23,8 @@ export const syncNode = async (ctx: AppContext, node: Node, body: SyncBody): Pro
   const project = await requireProject(ctx.store, node.projectId);
   return transaction(ctx.store, async (tx) => {
     const now = ctx.clock.now();
-    await touchNode(tx, node.id, now, body.agent_version ?? null);
+    // The agent owns the node's WireGuard key: what it reports is what devices must be given.
+    await touchNode(tx, node.id, now, body.agent_version ?? null, body.public_key ?? null);
     const ids = new Set<number>();
     for (const r of body.counters) ids.add(r.session_id);
     for (const e of body.events) ids.add(e.session_id);

@@ -14,7 +14,8 @@ export interface NewNode {
   country: string;
   city: string;
   endpoint: string;
-  publicKey: string;
+  /** optional: the agent reports its key at every sync */
+  publicKey?: string;
   poolCidr: string;
   dns?: string[];
   capacity?: number;
@@ -28,7 +29,7 @@ export const addNode = async (ctx: AppContext, projectId: string, n: NewNode, au
   if (!COUNTRY_CODES.has(n.country)) throw invalid('country', 'not an ISO 3166-1 alpha-2 code');
   if (!n.city.trim()) throw invalid('city', 'required');
   if (!/^[^\s:]+:\d{1,5}$|^\[[0-9a-fA-F:]+\]:\d{1,5}$/.test(n.endpoint)) throw invalid('endpoint', 'host:port');
-  if (!/^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw480]=$/.test(n.publicKey)) throw invalid('public_key', 'not a WireGuard public key');
+  if (n.publicKey !== undefined && !/^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw480]=$/.test(n.publicKey)) throw invalid('public_key', 'not a WireGuard public key');
   if (!parsePool(n.poolCidr)) throw invalid('pool', 'an IPv4 CIDR between /8 and /30');
   const token = randomToken('gnt');
   const id = await transaction(ctx.store, async (tx) => {
@@ -42,7 +43,7 @@ export const addNode = async (ctx: AppContext, projectId: string, n: NewNode, au
       city: n.city.trim(),
       location: locationName(n.country, n.city),
       endpoint: n.endpoint,
-      public_key: n.publicKey,
+      public_key: n.publicKey ?? '',
       pool_cidr: n.poolCidr,
       dns: (n.dns ?? []).join(','),
       capacity: n.capacity ?? 0,

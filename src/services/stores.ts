@@ -55,10 +55,11 @@ export const googleCredentials = (g: GoogleSettings): GoogleCredentials => ({
 /** Store failures as result codes; anything else is a bug and propagates. */
 export const asResult = (e: unknown, field?: string): unknown => {
   if (!(e instanceof StoreFailure)) return e;
-  return e.kind === 'invalid' ? new GatehouseError('INVALID_PURCHASE', e.message, field) : new GatehouseError('SERVER_UNAVAILABLE', e.message);
+  if (e.kind === 'unavailable') return new GatehouseError('SERVER_UNAVAILABLE', e.message);
+  return field ? new GatehouseError('INVALID_PURCHASE', `${field}: ${e.message}`, field) : new GatehouseError('INVALID_PURCHASE', e.message);
 };
 
-const notConfigured = (type: string) => new GatehouseError('INVALID_PURCHASE', `this project has no ${type === 'apple' ? 'Apple' : 'Google'} store settings`, 'type');
+const notConfigured = (type: string) => new GatehouseError('INVALID_PURCHASE', `type: this project has no ${type === 'apple' ? 'Apple' : 'Google'} store settings`, 'type');
 
 export interface Receipt {
   verdict: StoreVerdict;
@@ -97,7 +98,7 @@ export const verifyReceipt = async (ctx: AppContext, settings: ProjectStores, in
     throw asResult(e, 'token');
   }
   if (input.product_id !== undefined && r.verdict.productId !== input.product_id) {
-    throw new GatehouseError('INVALID_PURCHASE', `the purchase token is for product ${r.verdict.productId}, not ${input.product_id}`, 'product_id');
+    throw new GatehouseError('INVALID_PURCHASE', `product_id: the purchase token is for product ${r.verdict.productId}, not ${input.product_id}`, 'product_id');
   }
   return r;
 };

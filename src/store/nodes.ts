@@ -63,10 +63,10 @@ export const deleteNode = async (c: Conn, projectId: string, id: number): Promis
   await c.db.deleteFrom('nodes').where('project_id', '=', projectId).where('id', '=', BigInt(id)).execute();
 };
 
-export const touchNode = async (c: Conn, id: number, at: number, agentVersion: string | null): Promise<void> => {
+export const touchNode = async (c: Conn, id: number, at: number, agentVersion: string | null, publicKey: string | null): Promise<void> => {
   await c.db
     .updateTable('nodes')
-    .set({ last_sync_at: BigInt(at), ...(agentVersion ? { agent_version: agentVersion } : {}) })
+    .set({ last_sync_at: BigInt(at), ...(agentVersion ? { agent_version: agentVersion } : {}), ...(publicKey ? { public_key: publicKey } : {}) })
     .where('id', '=', BigInt(id))
     .execute();
 };

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { STORES, T0, counter, loginDevice, setupNode, setupProject, startTestApp, type TestApp } from '../support/app.ts';
+import { STORES, T0, counter, loginDevice, setupNode, setupProject, startTestApp, wgKey, type TestApp } from '../support/app.ts';
 
 describe.each(STORES)('core flow on %s', (kind) => {
   let t: TestApp;
@@ -57,5 +57,27 @@ describe.each(STORES)('core flow on %s', (kind) => {
 
     const rem = await dev.client.get('/user/remainingTraffic');
     expect(rem.body).toMatchObject({ result: 'OK', unlimited: false, traffic_limit: 1_000_000, traffic_used: 131_346, traffic_remaining: 868_654 });
+  });
+});
+
+describe.each(STORES)('node key on %s', (kind) => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp(kind);
+  });
+  afterAll(async () => t.close());
+
+  it('hands out no node until its agent has reported a key, then the key the agent reported', async () => {
+    const { id: pid } = await setupProject(t);
+    const { addNode } = await import('../../src/services/nodes.ts');
+    const { token } = await addNode(t.ctx, pid, { name: 'keyless', country: 'SE', city: 'Stockholm', endpoint: '192.0.2.1:51820', poolCidr: '10.9.0.0/24' }, 'test');
+    const node = t.client(token);
+    await node.post('/node/sync', { events: [], counters: [] });
+    const dev = await loginDevice(t, pid);
+    expect((await dev.client.get('/user/credentials')).body.result).toBe('SERVER_UNAVAILABLE');
+    const key = wgKey();
+    expect((await node.post('/node/sync', { public_key: key, events: [], counters: [] })).status).toBe(200);
+    const cred = await dev.client.get('/user/credentials');
+    expect(cred.body.wireguard.peer.public_key).toBe(key);
   });
 });

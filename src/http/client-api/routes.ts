@@ -12,6 +12,7 @@ import { requireProject } from '../../services/projects.ts';
 import { requireUser } from '../../services/subscribers.ts';
 import { deviceAuth } from '../auth/device.ts';
 import { requireDevice } from '../request-context.ts';
+import { clientPurchases } from './purchases.ts';
 
 const AuthQuery = Type.Object(
   { access_token: Type.Optional(Type.String({ maxLength: 1024 })) },
@@ -35,6 +36,7 @@ export const clientApi =
     app.register(async (scope) => {
       const authed = scope.withTypeProvider<TypeBoxTypeProvider>();
       authed.addHook('onRequest', deviceAuth(ctx));
+      await authed.register(clientPurchases(ctx));
       const user = async (req: { device: import('../../store/devices.ts').Device | null }) => {
         const d = requireDevice(req.device);
         const project = await requireProject(ctx.store, d.projectId);

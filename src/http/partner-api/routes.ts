@@ -16,6 +16,7 @@ import { listDevices, removeDevice } from '../../services/user-devices.ts';
 import { activeSessions, userSessions } from '../../services/user-sessions.ts';
 import { auditLog } from '../../services/audit.ts';
 import { requireActor } from '../request-context.ts';
+import { purchaseOperations } from './purchases.ts';
 
 const E = errorResponses(400, 401, 403, 404, 409);
 const ok = <T extends object>(v: T) => ({ result: 'OK' as const, ...v });
@@ -115,6 +116,9 @@ export const partnerOperations =
         return ok({});
       },
     );
+
+    // ---- purchases, store settings, product mapping (partner-api/purchases.ts)
+    await app.register(purchaseOperations(ctx));
 
     // ---- audit
     app.get('/audit', { schema: { tags: ['audit'], querystring: P.AuditQuery, response: { 200: P.AuditReply, ...E } } }, async (req) =>
