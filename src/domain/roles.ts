@@ -34,7 +34,6 @@ const SUPPORT: readonly Action[] = [
   'users.create',
   'users.update',
   'users.traffic',
-  'devices.delete',
   'purchases.read',
   'purchases.update',
   'licenses.read',
