@@ -82,3 +82,34 @@ describe.each(STORES)('console API on %s', (kind) => {
     expect(last.r.body.result).toBe('TOO_MANY_REQUESTS');
   });
 });
+
+describe.each(STORES)('project creation from the console on %s', (kind) => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp(kind, { config: { adminEmail: 'root@example.com', adminPassword: 'installation owner pw' } });
+    const { ensureFirstOwner } = await import('../../src/services/members.ts');
+    await ensureFirstOwner(t.ctx);
+    const { id } = await setupProject(t);
+    await addMember(t.ctx, 'admin@example.com', 'project admin pw 1', id, 'admin', 'test');
+  });
+  afterAll(async () => t.close());
+
+  it('lets the installation owner create a project and refuses everyone else', async () => {
+    const owner = await signIn(t, 'root@example.com', 'installation owner pw');
+    expect(owner.r.body.member.installation_owner).toBe(true);
+    const c = new Client(t.url);
+    const body = { id: 'made-here', name: 'Made here', type: 'public', time_zone: 'Asia/Tokyo', default_traffic_limit: 1_000_000 };
+    const r = await c.req('POST', '/console/api/projects', body, { cookie: owner.cookie, 'x-csrf-token': owner.csrf });
+    expect(r.status).toBe(200);
+    expect(r.body.project).toEqual({ id: 'made-here', name: 'Made here', type: 'public', role: 'owner' });
+    expect((await c.post('/partner/login', { login: 'made-here', password: r.body.private_key })).status).toBe(200);
+    const again = await c.req('POST', '/console/api/projects', body, { cookie: owner.cookie, 'x-csrf-token': owner.csrf });
+    expect(again.status).toBe(409);
+    const badTz = await c.req('POST', '/console/api/projects', { ...body, id: 'x2', time_zone: 'Mars/Base' }, { cookie: owner.cookie, 'x-csrf-token': owner.csrf });
+    expect(badTz.body).toMatchObject({ result: 'INVALID_PARAMS', field: 'time_zone' });
+    const admin = await signIn(t, 'admin@example.com', 'project admin pw 1');
+    expect(admin.r.body.member.installation_owner).toBe(false);
+    const refused = await c.req('POST', '/console/api/projects', { ...body, id: 'x3' }, { cookie: admin.cookie, 'x-csrf-token': admin.csrf });
+    expect(refused.status).toBe(403);
+  });
+});

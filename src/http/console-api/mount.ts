@@ -10,11 +10,12 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import cookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
 import type { AppContext } from '../../context.ts';
-import { SessionReply, SignInBody } from '../../contract/console.ts';
+import { ProjectCreateBody, ProjectCreateReply, SessionReply, SignInBody } from '../../contract/console.ts';
 import { OkOnly, errorResponses } from '../../contract/common.ts';
 import { GatehouseError } from '../../domain/errors.ts';
 import { SESSION_TTL_MS, memberActor, memberOfSession, memberProjects, signIn, signOut, type ConsoleMember } from '../../services/console-session.ts';
 import { partnerOperations } from '../partner-api/routes.ts';
+import { createProject } from '../../services/projects.ts';
 
 const COOKIE = 'gh_session';
 const CONSOLE_DIST = resolve(import.meta.dirname, '../../../console/dist');
@@ -34,7 +35,7 @@ const requireMember = async (ctx: AppContext, req: FastifyRequest): Promise<Cons
 
 const sessionBody = async (ctx: AppContext, m: ConsoleMember) => ({
   result: 'OK' as const,
-  member: { id: m.id, email: m.email },
+  member: { id: m.id, email: m.email, installation_owner: m.isSuperadmin },
   csrf_token: m.csrfToken,
   projects: await memberProjects(ctx, m),
 });
@@ -69,6 +70,28 @@ const consoleApi = (ctx: AppContext) => async (scope: FastifyInstance) => {
     reply.clearCookie(COOKIE, { path: '/' });
     return { result: 'OK' as const };
   });
+  app.post(
+    '/projects',
+    { schema: { tags, summary: 'Create a project (installation owner)', body: ProjectCreateBody, response: { 200: ProjectCreateReply, ...errorResponses(400, 401, 403, 409) } } },
+    async (req) => {
+      const member = await requireMember(ctx, req);
+      if (!member.isSuperadmin) throw new GatehouseError('FORBIDDEN', 'only the installation owner creates projects');
+      const b = req.body;
+      const { project, privateKey } = await createProject(
+        ctx,
+        {
+          id: b.id,
+          name: b.name,
+          type: b.type,
+          ...(b.time_zone ? { timeZone: b.time_zone } : {}),
+          ...(b.traffic_period ? { trafficPeriod: b.traffic_period } : {}),
+          ...(b.default_traffic_limit !== undefined ? { defaultTrafficLimit: b.default_traffic_limit === null ? null : BigInt(b.default_traffic_limit) } : {}),
+        },
+        `member:${member.email}`,
+      );
+      return { result: 'OK' as const, project: { id: project.id, name: project.name, type: project.type, role: 'owner' as const }, private_key: privateKey };
+    },
+  );
   await app.register(
     partnerOperations(ctx, async (req) => {
       const member = await requireMember(ctx, req);
