@@ -34,7 +34,7 @@ export class GooglePlay {
 
   /** The subscription behind a purchase token, as a verdict; `ack` when it still awaits acknowledgement. */
   async subscription(creds: GoogleCredentials, token: string, now: number): Promise<{ verdict: StoreVerdict; ack: string | null }> {
-    const sub = await this.call(creds, (api) => api.purchases.subscriptionsv2.get({ packageName: creds.packageName, token }));
+    const sub = await this.call(creds, (api, o) => api.purchases.subscriptionsv2.get({ packageName: creds.packageName, token }, o));
     const verdict = this.verdict(token, sub, now);
     const ack = sub.acknowledgementState === 'ACKNOWLEDGEMENT_STATE_PENDING' && verdict.inactiveReason === null ? verdict.productId : null;
     return { verdict, ack };
@@ -42,8 +42,8 @@ export class GooglePlay {
 
   /** Acknowledges a new subscription purchase (Google refunds purchases left unacknowledged for 3 days). */
   async acknowledge(creds: GoogleCredentials, productId: string, token: string): Promise<void> {
-    await this.call(creds, (api) =>
-      api.purchases.subscriptions.acknowledge({ packageName: creds.packageName, subscriptionId: productId, token, requestBody: {} }),
+    await this.call(creds, (api, o) =>
+      api.purchases.subscriptions.acknowledge({ packageName: creds.packageName, subscriptionId: productId, token, requestBody: {} }, o),
     );
   }
 
@@ -100,7 +100,7 @@ export class GooglePlay {
         });
       }
       // googleapis-common bundles its own copy of google-auth-library; the client is used by duck typing.
-      const api = androidpublisher({ version: 'v3', auth: auth as unknown as androidpublisher_v3.Options['auth'], rootUrl: this.opts.apiRootUrl, timeout: this.opts.timeoutMs, retry: false });
+      const api = androidpublisher({ version: 'v3', auth: auth as unknown as androidpublisher_v3.Options['auth'], rootUrl: this.opts.apiRootUrl, retry: false });
       if (this.apis.size > 256) this.apis.clear();
       entry = { api, tokenUrl };
       this.apis.set(key, entry);
@@ -108,11 +108,19 @@ export class GooglePlay {
     return entry.api;
   }
 
-  private async call<T>(creds: GoogleCredentials, fn: (api: Api) => Promise<{ data: T }>): Promise<T> {
+  /**
+   * One API call under a timeout of our own: gaxios' `timeout` option leaves its timer armed after
+   * the call (and trips over bodiless responses), so the call gets a signal that is disarmed at the end.
+   */
+  private async call<T>(creds: GoogleCredentials, fn: (api: Api, o: { signal: AbortSignal }) => Promise<{ data: T }>): Promise<T> {
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(), this.opts.timeoutMs);
     try {
-      return (await fn(this.api(creds))).data;
+      return (await fn(this.api(creds), { signal: abort.signal })).data;
     } catch (e) {
       throw this.failure(e, creds);
+    } finally {
+      clearTimeout(timer);
     }
   }
 

@@ -37,8 +37,10 @@ export class EntitlementChange {
   }
 
   async watch(...userIds: Array<number | null | undefined>): Promise<this> {
-    for (const id of userIds) {
-      if (id == null || this.before.has(id)) continue;
+    // Lock in id order, so that two transactions touching the same users cannot deadlock each other.
+    const ids = [...new Set(userIds.filter((id): id is number => id != null))].sort((a, b) => a - b);
+    for (const id of ids) {
+      if (this.before.has(id)) continue;
       if (!(await getUser(this.tx, this.project.id, id, true))) continue;
       this.before.set(id, await entitlementOf(this.tx, this.project, id));
     }

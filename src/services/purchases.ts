@@ -23,6 +23,16 @@ const requirePublic = (project: Project): void => {
   if (project.type !== 'public') throw new GatehouseError('FORBIDDEN', 'purchases exist in public projects only');
 };
 
+const retryOnUniqueViolation = async <T>(fn: () => Promise<T>): Promise<T> => {
+  try {
+    return await fn();
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    if (code !== '23505' && code !== 'SQLITE_CONSTRAINT_UNIQUE') throw e;
+    return fn();
+  }
+};
+
 const requirePurchase = async (ctx: AppContext, projectId: string, userId: number, purchaseId: number): Promise<store.Purchase> => {
   const p = await store.getPurchase(ctx.store, projectId, purchaseId);
   if (!p || p.userId !== userId) throw notFound(`purchase ${purchaseId} of user ${userId}`);
@@ -55,7 +65,8 @@ const addReceipt = async (ctx: AppContext, project: Project, userId: number, inp
     throw new GatehouseError('INVALID_PURCHASE', `the store reports this purchase as ${verdict.inactiveReason}`);
   }
   let saved: store.Purchase | null = null;
-  await change(ctx, project, settings, author, async (c) => {
+  // Two users restoring one new transaction at once: the loser of the insert race retries and moves it.
+  await retryOnUniqueViolation(() => change(ctx, project, settings, author, async (c) => {
     await requireUser(c.tx, project.id, userId, true);
     const existing = await store.purchaseByTransaction(c.tx, project.id, input.type, verdict.transactionId);
     const replacer = await store.purchaseReplacing(c.tx, project.id, input.type, verdict.transactionId);
@@ -63,7 +74,7 @@ const addReceipt = async (ctx: AppContext, project: Project, userId: number, inp
       throw new GatehouseError('INVALID_PURCHASE', `token: this purchase was replaced by purchase ${replacer.id} (a newer purchase token)`, 'token');
     }
     saved = await saveForUser(c, input.type, userId, verdict, existing, existing ? 'purchase.restore' : 'purchase.add');
-  });
+  }));
   if (ack && saved!.active) await acknowledge(ctx, settings, ack, verdict.transactionId);
   return saved!;
 };
@@ -109,6 +120,7 @@ export const deactivatePurchase = async (ctx: AppContext, actor: Actor, userId: 
   authorize(actor, 'purchases.update');
   const project = await requireProject(ctx.store, actor.projectId);
   const p = await requirePurchase(ctx, project.id, userId, purchaseId);
+  if (p.replacedBy !== null) return purchaseView(p); // retired for good already
   const settings = await loadStoreSettings(ctx, ctx.store, project.id);
   await change(ctx, project, settings, actor.author, async (c) => {
     await deactivate(c, p, DEACTIVATED, { manual_off: 1 });
