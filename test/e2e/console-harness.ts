@@ -4,11 +4,10 @@
  * test-artifacts/console/. The server clock is manual but starts at the real time, so that the
  * browser (real clock) and the server agree on "now".
  */
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { build } from 'vite';
+import { ensureConsoleBuilt } from '../../console/build.ts';
 import { addMember } from '../../src/services/members.ts';
 import { counter, loginDevice, setupNode, setupProject, startTestApp, type TestApp } from '../support/app.ts';
 import { Client } from '../support/http.ts';
@@ -30,31 +29,9 @@ export const SUPPORT = { email: 'support@e2e.test', password: 'support password 
 /** Just above 2^53: JSON.parse would round it to ...992. */
 export const BIG = 9_007_199_254_740_993n;
 
-const newest = (dir: string): number =>
-  readdirSync(dir, { withFileTypes: true }).reduce((m, e) => {
-    const p = join(dir, e.name);
-    return Math.max(m, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
-  }, 0);
-
-/** Builds console/dist when it is missing or older than console/src; one test file at a time. */
+/** Builds console/dist when it is missing or older than its sources; one process at a time. */
 export const buildConsole = async (): Promise<void> => {
-  const lock = join(CONSOLE, '.build-lock');
-  for (let i = 0; ; i++) {
-    try {
-      mkdirSync(lock);
-      break;
-    } catch {
-      if (i > 600) rmSync(lock, { recursive: true, force: true });
-      await sleep(200);
-    }
-  }
-  try {
-    const index = join(CONSOLE, 'dist', 'index.html');
-    const fresh = existsSync(index) && statSync(index).mtimeMs >= Math.max(newest(join(CONSOLE, 'src')), statSync(join(CONSOLE, 'index.html')).mtimeMs);
-    if (!fresh) await build({ configFile: join(CONSOLE, 'vite.config.ts'), logLevel: 'warn' });
-  } finally {
-    rmSync(lock, { recursive: true, force: true });
-  }
+  await ensureConsoleBuilt();
 };
 
 export const launch = (): Promise<Browser> =>
