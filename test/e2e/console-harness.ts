@@ -21,7 +21,6 @@ if (!hasChromium && process.env.GATEHOUSE_REQUIRE_CHROMIUM) {
 }
 
 const ROOT = resolve(import.meta.dirname, '../..');
-const CONSOLE = join(ROOT, 'console');
 export const ARTIFACTS = join(ROOT, 'test-artifacts', 'console');
 
 export const OWNER = { email: 'owner@e2e.test', password: 'owner password 1' };
