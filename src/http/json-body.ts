@@ -14,7 +14,68 @@ const parseNumber = (text: string): unknown => {
   return Number.isInteger(n) ? new Number(n) : n;
 };
 
-export const parseJsonBody = (text: string): unknown => (text.length === 0 ? {} : parse(text, null, parseNumber));
+/**
+ * One pass over valid JSON text: does it hold a number JSON.parse would not keep exactly (a digit run
+ * of 16+, or a fraction/exponent) or an object with a repeated key (which the lossless parser refuses)?
+ * Strings are skipped; escaped keys are decoded before comparing.
+ */
+const needsLossless = (text: string): boolean => {
+  const stack: Array<string[] | null> = [];
+  let keys: string[] | null = null;
+  let keyNext = false;
+  let digits = 0;
+  const n = text.length;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      if (++digits >= 16) return true;
+      continue;
+    }
+    if (digits > 0 && (c === 46 || c === 101 || c === 69)) return true; // . e E after a digit
+    digits = 0;
+    if (c === 34) {
+      let j = i + 1;
+      let escaped = false;
+      for (; j < n; j++) {
+        const d = text.charCodeAt(j);
+        if (d === 92) {
+          escaped = true;
+          j++;
+        } else if (d === 34) break;
+      }
+      if (keyNext && keys) {
+        const key = escaped ? (JSON.parse(text.slice(i, j + 1)) as string) : text.slice(i + 1, j);
+        if (keys.includes(key)) return true;
+        keys.push(key);
+        keyNext = false;
+      }
+      i = j;
+    } else if (c === 123) {
+      stack.push(keys);
+      keys = [];
+      keyNext = true;
+    } else if (c === 91) {
+      stack.push(keys);
+      keys = null;
+    } else if (c === 125 || c === 93) {
+      keys = stack.pop() ?? null;
+      keyNext = false;
+    } else if (c === 44) keyNext = keys !== null;
+  }
+  return false;
+};
+
+/** Node sync bodies (100 KB of plain integers) parse ~3x faster through JSON.parse; anything else keeps the lossless parser and its errors. */
+export const parseJsonBody = (text: string): unknown => {
+  if (text.length === 0) return {};
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch {
+    return parse(text, null, parseNumber);
+  }
+  return needsLossless(text) ? parse(text, null, parseNumber) : v;
+};
 
 /** Validator for the `x-int64` schema keyword (see contract/common.ts Int64In). */
 export const int64Keyword = {

@@ -3,6 +3,7 @@
  * address from the node's pool and hand out a WireGuard client configuration. The platform never sees
  * the device's private key: the device supplies its public key.
  */
+import { sql } from 'kysely';
 import type { AppContext } from '../context.ts';
 import { transaction } from '../store/db.ts';
 import { listNodesWithLoad, type Node } from '../store/nodes.ts';
@@ -19,6 +20,8 @@ import { requireUser } from './subscribers.ts';
 import { currentTraffic } from './traffic.ts';
 
 const KEEPALIVE = 25;
+/** advisory lock class of per-node address allocation (PostgreSQL) */
+const IP_LOCK_CLASS = 7301;
 const NOMINAL_CAPACITY = 1000;
 
 const pickNode = (nodes: Array<Node & { load: number }>, q: CredentialsQuery, online: (n: Node) => boolean) => {
@@ -101,6 +104,9 @@ export const provideCredentials = async (ctx: AppContext, device: Device, q: Cre
           if (limit > 0 && (await liveSessionCount(tx, user.id, device.id, now)) >= limit) {
             throw new GatehouseError('SESSIONS_EXCEED', `the license allows ${limit} concurrent session(s)`);
           }
+          // PostgreSQL: concurrent requests for one node all see the same first free address and all but
+          // one fail on sessions_node_ip_live; allocate one at a time per node (SQLite is serial anyway).
+          if (tx.dialect === 'postgres') await sql`SELECT pg_advisory_xact_lock(${IP_LOCK_CLASS}, ${node.id})`.execute(tx.db);
           const pool = parsePool(node.poolCidr);
           const free = pool ? firstFree(pool, await usedIpKeys(tx, node.id)) : null;
           if (!free) throw new GatehouseError('SERVER_UNAVAILABLE', `server ${node.name} has no free tunnel address`);

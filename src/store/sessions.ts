@@ -98,7 +98,30 @@ export const activeSessionCount = async (c: Conn, userId: number): Promise<numbe
 };
 
 /** The node's desired state: peers it may keep, and active sessions it must cut. */
+const desiredStmts = new WeakMap<object, import('better-sqlite3').Statement>();
 export const desiredState = async (c: Conn, nodeId: number, now: number) => {
+  if (c.sqlite) {
+    // Every sync reads every live session of the node: a cached statement returning arrays.
+    let st = desiredStmts.get(c.sqlite);
+    if (!st) {
+      st = c.sqlite
+        .prepare(`SELECT id, public_key, internal_ip, status, cut_reason, expires_at FROM sessions WHERE node_id = ? AND status <> 'ended' ORDER BY id`)
+        .raw(true);
+      desiredStmts.set(c.sqlite, st);
+    }
+    const peers: Array<{ session_id: number; public_key: string; internal_ip: string }> = [];
+    const cut: Array<{ session_id: number; reason: string }> = [];
+    const nowB = BigInt(now);
+    for (const r of st.all(nodeId) as unknown[][]) {
+      const cutReason = r[4] as string | null;
+      if (cutReason) {
+        if (r[3] === 'active') cut.push({ session_id: Number(r[0]), reason: cutReason });
+      } else if (r[3] === 'active' || (r[5] as bigint) > nowB) {
+        peers.push({ session_id: Number(r[0]), public_key: r[1] as string, internal_ip: r[2] as string });
+      }
+    }
+    return { peers, cut };
+  }
   const rows = await c.db
     .selectFrom('sessions')
     .select(['id', 'public_key', 'internal_ip', 'status', 'cut_reason', 'expires_at'])

@@ -134,6 +134,11 @@ export async function up(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
     .unique()
     .where(sql.ref('status'), '<>', 'ended')
     .execute();
+  if (dialect === 'postgres') {
+    // Live sessions are rewritten every sync: leave room on each page so the updates stay HOT
+    // (at fillfactor 100 only ~6% were, and every update inserted into all six indexes).
+    await sql`ALTER TABLE sessions SET (fillfactor = 70)`.execute(db);
+  }
 
   // Cut orders for sessions whose rows are gone (user deleted): kept until the node confirms the end.
   await db.schema
@@ -166,6 +171,10 @@ export async function up(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
     .addColumn('upload', 'bigint', (c) => c.notNull())
     .addPrimaryKeyConstraint('traffic_daily_pk', ['user_id', 'day'])
     .execute();
+  if (dialect === 'postgres') {
+    await sql`ALTER TABLE traffic_usage SET (fillfactor = 70)`.execute(db);
+    await sql`ALTER TABLE traffic_daily SET (fillfactor = 70)`.execute(db);
+  }
 
   await withId(db.schema.createTable('purchases'))
     .addColumn('project_id', 'text', (c) => c.notNull())
