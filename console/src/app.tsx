@@ -14,6 +14,7 @@ import { UsersPage } from './pages/users/UsersPage.tsx';
 import { ActiveSessionsPage } from './pages/sessions/ActiveSessionsPage.tsx';
 import { LicensesPage } from './pages/licenses/LicensesPage.tsx';
 import { AuditPage } from './pages/audit/AuditPage.tsx';
+import { StoreSettingsPage } from './pages/store/StoreSettingsPage.tsx';
 
 // The User page carries the charts and date pickers; load it on demand.
 const UserPage = lazy(() => import('./pages/user/UserPage.tsx').then((m) => ({ default: m.UserPage })));
@@ -50,6 +51,7 @@ const router = createBrowserRouter([
               { path: 'users/:userId/:tab?', element: <UserPage /> },
               { path: 'sessions', element: <ActiveSessionsPage /> },
               { path: 'licenses', element: <LicensesPage /> },
+              { path: 'store', element: <StoreSettingsPage /> },
               { path: 'log', element: <AuditPage /> },
             ],
           },

@@ -7,12 +7,14 @@ import { sessionQuery, signOut } from '../api/session.ts';
 import { notifyError } from '../lib/notify.ts';
 import { ProjectSwitcher } from './ProjectSwitcher.tsx';
 
-const SECTIONS = [
+/** `publicOnly`: shown for public projects only (the app stores). */
+const SECTIONS: ReadonlyArray<{ path: string; label: string; publicOnly?: boolean }> = [
   { path: 'users', label: 'Users' },
   { path: 'sessions', label: 'Active sessions' },
   { path: 'licenses', label: 'Licenses' },
+  { path: 'store', label: 'Store settings', publicOnly: true },
   { path: 'log', label: 'Log' },
-] as const;
+];
 
 export function AppLayout() {
   const [opened, { toggle, close }] = useDisclosure();
@@ -23,6 +25,7 @@ export function AppLayout() {
   const match = useMatch('/projects/:projectId/:section/*');
   const projectId = match?.params.projectId;
   const section = match?.params.section ?? 'users';
+  const project = session?.projects.find((p) => p.id === projectId);
 
   const onSignOut = async () => {
     try {
@@ -51,7 +54,12 @@ export function AppLayout() {
             <ProjectSwitcher
               projects={session?.projects ?? []}
               current={projectId}
-              onSwitch={(id) => navigate(`/projects/${encodeURIComponent(id)}/${section}`)}
+              onSwitch={(id) => {
+                // A private project has no store settings: land on its users instead.
+                const to = SECTIONS.find((s) => s.path === section);
+                const target = to?.publicOnly && session?.projects.find((p) => p.id === id)?.type !== 'public' ? 'users' : section;
+                navigate(`/projects/${encodeURIComponent(id)}/${target}`);
+              }}
             />
           </Group>
           <Menu position="bottom-end" withinPortal>
@@ -71,7 +79,7 @@ export function AppLayout() {
       </AppShell.Header>
       <AppShell.Navbar p="xs">
         {projectId &&
-          SECTIONS.map((s) => {
+          SECTIONS.filter((s) => !s.publicOnly || project?.type === 'public').map((s) => {
             const to = `/projects/${encodeURIComponent(projectId)}/${s.path}`;
             return (
               <NavLink
