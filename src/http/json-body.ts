@@ -77,16 +77,23 @@ export const parseJsonBody = (text: string): unknown => {
   return needsLossless(text) ? parse(text, null, parseNumber) : v;
 };
 
-/** Validator for the `x-int64` schema keyword (see contract/common.ts Int64In). */
+/** Validator for the `x-int64` schema keyword (see contract/common.ts Int64In); bounds are parsed once per schema. */
 export const int64Keyword = {
   keyword: 'x-int64',
   schemaType: 'object',
   errors: false,
-  validate: (schema: { min: string; max: string }, data: unknown): boolean => {
-    let v: bigint;
-    if (typeof data === 'bigint') v = data;
-    else if (typeof data === 'number' && Number.isInteger(data)) v = BigInt(data);
-    else return false;
-    return v >= BigInt(schema.min) && v <= BigInt(schema.max);
+  compile: (schema: { min: string; max: string }) => {
+    const min = BigInt(schema.min);
+    const max = BigInt(schema.max);
+    const minN = Number(min);
+    const maxN = Number(max);
+    return (data: unknown): boolean => {
+      if (typeof data === 'number') {
+        if (!Number.isInteger(data)) return false;
+        // Safe integers compare as numbers; beyond 2^53 the JSON parser hands bigints instead.
+        return Number.isSafeInteger(data) ? data >= minN && data <= maxN : BigInt(data) >= min && BigInt(data) <= max;
+      }
+      return typeof data === 'bigint' && data >= min && data <= max;
+    };
   },
 } as const;
