@@ -36,6 +36,9 @@ const nulPath = (v: unknown, at = ''): string | null => {
   return null;
 };
 
+/** Requests whose JSON body text holds no \u0000 escape. */
+const cleanJson = new WeakSet<object>();
+
 const makeAjv = (coerce: boolean) => {
   const ajv = new Ajv({
     coerceTypes: coerce ? 'array' : false,
@@ -73,7 +76,9 @@ export const buildApp = async (ctx: AppContext, opts: AppOptions = {}) => {
   const textAjv = makeAjv(true);
   app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? bodyAjv : textAjv).compile(schema));
   app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
+    // U+0000 can only reach a JSON string as the escape \u0000: one search spares walking clean bodies.
+    if (!(body as string).includes('\\u0000')) cleanJson.add(req);
     try {
       done(null, parseJsonBody(body as string));
     } catch (e) {
@@ -90,7 +95,7 @@ export const buildApp = async (ctx: AppContext, opts: AppOptions = {}) => {
   });
   // PostgreSQL text cannot hold U+0000 (SQLite would store it): refuse it in any input, naming the field.
   app.addHook('preValidation', async (req) => {
-    const path = nulPath(req.body) ?? nulPath(req.query) ?? nulPath(req.params);
+    const path = (cleanJson.has(req) ? null : nulPath(req.body)) ?? nulPath(req.query) ?? nulPath(req.params);
     if (path !== null) throw invalid(path, 'must not contain the NUL character (U+0000)');
   });
   app.addSchema(ErrorBody);
