@@ -59,8 +59,22 @@ export interface AppOptions {
 }
 
 export const buildApp = async (ctx: AppContext, opts: AppOptions = {}) => {
+  // Request lines never carry secrets: the reference SDKs send ?access_token=... in the URL.
+  const logger =
+    opts.logger && typeof opts.logger === 'object'
+      ? {
+          ...opts.logger,
+          serializers: {
+            req: (r: { method: string; url: string; ip?: string }) => ({
+              method: r.method,
+              url: r.url.replace(/([?&](?:access_token|token|password)=)[^&]*/gi, '$1[redacted]'),
+              remoteAddress: r.ip,
+            }),
+          },
+        }
+      : (opts.logger ?? false);
   const app = Fastify({
-    logger: opts.logger ?? false,
+    logger,
     trustProxy: ctx.config.trustProxy,
     bodyLimit: 1024 * 1024,
     ajv: { customOptions: { strict: false } },

@@ -34,8 +34,21 @@ const describe = (v: ValidationItem, field: string): string => {
 export const sendError = (reply: FastifyReply, code: ErrorCode, error: string, field?: string) =>
   reply.status(RESULT_STATUS[code]).send({ result: code, error, ...(field ? { field } : {}) });
 
+/**
+ * A unique or foreign-key violation that reaches here lost a race with a concurrent request (the
+ * services check first, but two requests can pass the check together): a conflict, not a crash.
+ */
+const constraintConflict = (err: unknown): boolean => {
+  const code = String((err as { code?: unknown }).code ?? '');
+  return code === '23505' || code === '23503' || /^SQLITE_CONSTRAINT_(UNIQUE|PRIMARYKEY|FOREIGNKEY)$/.test(code);
+};
+
 export const errorHandler = (err: FastifyError | GatehouseError, req: FastifyRequest, reply: FastifyReply) => {
   if (err instanceof GatehouseError) return sendError(reply, err.code, err.message, err.field);
+  if (constraintConflict(err)) {
+    req.log.warn({ err }, 'constraint conflict');
+    return sendError(reply, 'CONFLICT', 'a concurrent change conflicted with this request; read the current state and retry');
+  }
   const fe = err as FastifyError & { validation?: ValidationItem[]; validationContext?: string };
   if (fe.validation && fe.validation.length) {
     // Prefer the most specific complaint: unions report every branch, the first one is the clearest.

@@ -107,8 +107,13 @@ export const provideCredentials = async (ctx: AppContext, device: Device, q: Cre
           // PostgreSQL: concurrent requests for one node all see the same first free address and all but
           // one fail on sessions_node_ip_live; allocate one at a time per node (SQLite is serial anyway).
           if (tx.dialect === 'postgres') await sql`SELECT pg_advisory_xact_lock(${IP_LOCK_CLASS}, ${node.id})`.execute(tx.db);
+          const used = await usedIpKeys(tx, node.id);
+          // Re-checked under the lock: the load seen when the node was picked may be stale by now.
+          if (node.capacity > 0 && used.size >= node.capacity) {
+            throw new GatehouseError('SERVER_UNAVAILABLE', `server ${node.name} is full; try again later`);
+          }
           const pool = parsePool(node.poolCidr);
-          const free = pool ? firstFree(pool, await usedIpKeys(tx, node.id)) : null;
+          const free = pool ? firstFree(pool, used) : null;
           if (!free) throw new GatehouseError('SERVER_UNAVAILABLE', `server ${node.name} has no free tunnel address`);
           ip = free;
           sessionId = await insertSession(tx, {

@@ -71,7 +71,7 @@ export const deleteLicense = async (ctx: AppContext, actor: Actor, id: number): 
     if (!before) throw new GatehouseError('LICENSE_NOT_FOUND', `license ${id} not found`);
     if (project.defaultLicenseId === id) throw new GatehouseError('CONFLICT', `license ${id} is the project's default license`);
     if (await store.licenseInUse(tx, actor.projectId, id)) throw new GatehouseError('CONFLICT', `license ${id} is held by users`);
-    await store.deleteLicense(tx, actor.projectId, id);
+    if (!(await store.deleteLicense(tx, actor.projectId, id))) throw new GatehouseError('LICENSE_NOT_FOUND', `license ${id} not found`);
     await writeAudit(tx, { projectId: actor.projectId, at: ctx.clock.now(), author: actor.author, action: 'license.delete', objectType: 'license', objectId: String(id), before, after: null });
   });
 };

@@ -9,7 +9,7 @@ import type { AppContext } from '../context.ts';
 import { transaction } from '../store/db.ts';
 import { touchNode, type Node } from '../store/nodes.ts';
 import { getUserQuotas } from '../store/users.ts';
-import { addDaily, addUsage, loadSessionCounters, writeSessionCounters, type DailyDelta, type SessionCounters, type UsageDelta } from '../store/counters.ts';
+import { addDaily, addUsage, loadSessionCounters, lockUsersOfSessions, writeSessionCounters, type DailyDelta, type SessionCounters, type UsageDelta } from '../store/counters.ts';
 import { cutSessions, desiredState } from '../store/sessions.ts';
 import { clearTombstones, tombstonesOf } from '../store/tombstones.ts';
 import { applyCounter, isOverQuota, satAdd, usedBytes } from '../domain/traffic.ts';
@@ -28,6 +28,7 @@ export const syncNode = async (ctx: AppContext, node: Node, body: SyncBody): Pro
     const ids = new Set<number>();
     for (const r of body.counters) ids.add(r.session_id);
     for (const e of body.events) ids.add(e.session_id);
+    await lockUsersOfSessions(tx, node.id, [...ids]);
     const sessions = await loadSessionCounters(tx, node.id, [...ids]);
     type Touched = SessionCounters & { endReason: string | null; lifecycleChanged: boolean; was: [string, number | null, number | null] };
     const touched = new Map<number, Touched>();
@@ -122,16 +123,22 @@ export const syncNode = async (ctx: AppContext, node: Node, body: SyncBody): Pro
     }
 
     for (const s of touched.values()) {
+      // A session the platform ended (cut while pending, say) can still show activity: the node keeps
+      // the peer until its next sync. The end moves to the last activity, never before the start.
+      if (s.endedAt !== null) s.endedAt = Math.max(s.endedAt, s.startedAt ?? s.endedAt, s.lastActivityAt ?? s.endedAt);
       s.lifecycleChanged = s.endReason !== null || s.status !== s.was[0] || s.startedAt !== s.was[1] || s.endedAt !== s.was[2];
     }
     await writeSessionCounters(tx, [...touched.values()]);
     // Running totals are read back only where a limit can be reached.
     const limited: UsageDelta[] = [];
     const unlimited: UsageDelta[] = [];
-    for (const u of usage.values()) (users.get(u.userId)?.trafficLimit != null ? limited : unlimited).push(u);
+    // Upserts in key order, so that two nodes' syncs touching the same users cannot deadlock.
+    const byKey = <T extends { userId: number }>(k: (x: T) => string) => (a: T, b: T) => a.userId - b.userId || (k(a) < k(b) ? -1 : k(a) > k(b) ? 1 : 0);
+    const usageSorted = [...usage.values()].sort(byKey((u) => `${u.periodStart}|${u.epoch}`));
+    for (const u of usageSorted) (users.get(u.userId)?.trafficLimit != null ? limited : unlimited).push(u);
     const totals = await addUsage(tx, limited);
     await addUsage(tx, unlimited, { totals: false });
-    await addDaily(tx, [...daily.values()]);
+    await addDaily(tx, [...daily.values()].sort(byKey((d) => d.day)));
     await clearTombstones(tx, node.id, ended);
 
     // Quota: a user whose current-period usage reached its limit is cut everywhere.

@@ -118,6 +118,17 @@ const toCounters = (r: RawSession): SessionCounters => ({
   lastSeq: big(r.last_seq),
 });
 
+/**
+ * PostgreSQL lock order: users before sessions, as every user operation takes them (it locks the user,
+ * then changes its sessions). The sync's usage upserts need a key-share lock on each user anyway;
+ * taking them first, in id order, means a sync and a user operation queue instead of deadlocking.
+ */
+export const lockUsersOfSessions = async (c: Conn, nodeId: number, ids: number[]): Promise<void> => {
+  if (c.sqlite || ids.length === 0) return;
+  await sql`SELECT id FROM users WHERE id IN (SELECT user_id FROM sessions WHERE node_id = ${nodeId} AND id = ANY(${ids.map(String)}::bigint[]))
+    ORDER BY id FOR KEY SHARE`.execute(c.db);
+};
+
 /** Sessions of this node among `ids` (others are ignored: they belong to another node or are gone). */
 export const loadSessionCounters = async (c: Conn, nodeId: number, ids: number[]): Promise<Map<number, SessionCounters>> => {
   const out = new Map<number, SessionCounters>();

@@ -48,10 +48,27 @@ export const openStore = (url: string, opts: { poolSize?: number } = {}): Store 
   return { db, dialect: 'sqlite', sqlite, inTransaction: false, close: () => db.destroy() };
 };
 
-/** Run `fn` in one transaction. SQLite serializes transactions on its single connection. */
-export const transaction = <T>(store: Conn, fn: (tx: Conn) => Promise<T>): Promise<T> => {
+/** PostgreSQL aborted the transaction to break a deadlock or a serialization conflict: it may simply run again. */
+const retriable = (e: unknown): boolean => {
+  const code = (e as { code?: unknown }).code;
+  return code === '40P01' || code === '40001';
+};
+
+/**
+ * Run `fn` in one transaction. SQLite serializes transactions on its single connection; on
+ * PostgreSQL a transaction chosen as a deadlock victim is run again (a few times, after a short
+ * random pause), so callers see the outcome, not the collision.
+ */
+export const transaction = async <T>(store: Conn, fn: (tx: Conn) => Promise<T>): Promise<T> => {
   if (store.inTransaction) return fn(store);
-  return (store.db as Kysely<DB>).transaction().execute((trx) => fn({ ...store, db: trx, inTransaction: true }));
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await (store.db as Kysely<DB>).transaction().execute((trx) => fn({ ...store, db: trx, inTransaction: true }));
+    } catch (e) {
+      if (attempt >= 4 || !retriable(e)) throw e;
+      await new Promise((r) => setTimeout(r, Math.floor(Math.random() * 20 * attempt)));
+    }
+  }
 };
 
 export const assertTransaction = (c: Conn): void => {

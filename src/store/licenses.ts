@@ -91,6 +91,8 @@ export const licenseInUse = async (c: Conn, projectId: string, id: number): Prom
   return r !== undefined;
 };
 
-export const deleteLicense = async (c: Conn, projectId: string, id: number): Promise<void> => {
-  await c.db.deleteFrom('licenses').where('project_id', '=', projectId).where('id', '=', BigInt(id)).execute();
+/** Deletes the license; false when it was already gone (a concurrent delete won). */
+export const deleteLicense = async (c: Conn, projectId: string, id: number): Promise<boolean> => {
+  const r = await c.db.deleteFrom('licenses').where('project_id', '=', projectId).where('id', '=', BigInt(id)).executeTakeFirst();
+  return Number(r.numDeletedRows) > 0;
 };

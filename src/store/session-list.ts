@@ -63,7 +63,7 @@ export const encodeCursor = (c: Cursor): string => Buffer.from(JSON.stringify([c
 export const decodeCursor = (s: string, kind?: Kind): Cursor | null => {
   try {
     const [a, v, id] = JSON.parse(Buffer.from(s, 'base64url').toString('utf8')) as unknown[];
-    if ((a !== 0 && a !== 1) || typeof v !== 'string' || typeof id !== 'number' || !Number.isSafeInteger(id)) return null;
+    if ((a !== 0 && a !== 1) || typeof v !== 'string' || v.includes('\u0000') || typeof id !== 'number' || !Number.isSafeInteger(id)) return null;
     if (kind === 'int' && (!/^-?\d{1,19}$/.test(v) || BigInt(v) > 9223372036854775807n || BigInt(v) < -9223372036854775808n)) return null;
     return { activeKey: a, value: v, id };
   } catch {
