@@ -171,6 +171,7 @@ export const runIngestion = async (b: BenchApp): Promise<IngestionResult> => {
       baseUp: 0n,
       epoch: 0n,
       lastSeq: BigInt(r + 1),
+      createdAt: T0 - 3_600_000,
       endReason: null,
       // What the service knows here: only counters moved. Ignored by a store that always writes the
       // lifecycle columns; lets one that skips them when unchanged run the same SQL as the service.

@@ -46,7 +46,9 @@ export const syncNode = async (ctx: AppContext, node: Node, body: SyncBody): Pro
       }
       return s;
     };
-    const clamp = (at: number) => Math.min(at, now + MAX_SKEW_MS);
+    // A node's clock can be wrong: nothing is later than now (+ skew), and nothing of a session is older
+    // than its credentials, so a clock lagging by days cannot hide bytes in past periods.
+    const clamp = (at: number, s: { createdAt: number }) => Math.max(Math.min(at, now + MAX_SKEW_MS), s.createdAt);
 
     const users = await getUserQuotas(tx, [...new Set([...sessions.values()].map((s) => s.userId))]);
     const usage = new Map<string, UsageDelta>();
@@ -68,7 +70,7 @@ export const syncNode = async (ctx: AppContext, node: Node, body: SyncBody): Pro
         continue;
       }
       applied++;
-      const at = clamp(r.at);
+      const at = clamp(r.at, s);
       Object.assign(s, {
         download: out.state.download,
         upload: out.state.upload,
@@ -106,7 +108,7 @@ export const syncNode = async (ctx: AppContext, node: Node, body: SyncBody): Pro
         if (e.type === 'end') ended.push(e.session_id);
         continue;
       }
-      const at = clamp(e.at);
+      const at = clamp(e.at, s);
       if (e.type === 'start') {
         if (s.status === 'pending') s.status = 'active';
         if (s.startedAt === null || at < s.startedAt) s.startedAt = at;

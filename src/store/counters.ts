@@ -23,6 +23,8 @@ export interface SessionCounters {
   baseUp: bigint;
   epoch: bigint;
   lastSeq: bigint;
+  /** when the credentials were issued: no byte of the session can be older */
+  createdAt: number;
 }
 
 export interface UsageDelta {
@@ -54,7 +56,7 @@ const MAX = '9223372036854775807';
 const satAddSql = (col: string) => `CASE WHEN ${col} > ${MAX} - excluded.${col} THEN ${MAX} ELSE ${col} + excluded.${col} END`;
 
 const SQLITE = {
-  load: `SELECT id, user_id, status, started_at, ended_at, last_activity_at, cut_reason, download, upload, base_down, base_up, counter_epoch, last_seq
+  load: `SELECT id, user_id, status, started_at, ended_at, last_activity_at, cut_reason, download, upload, base_down, base_up, counter_epoch, last_seq, created_at
          FROM sessions WHERE node_id = ? AND id IN (SELECT value FROM json_each(?))`,
   write: `UPDATE sessions SET download = ?, upload = ?, base_down = ?, base_up = ?, counter_epoch = ?, last_seq = ?,
           status = ?, started_at = ?, ended_at = ?, last_activity_at = ?, end_reason = coalesce(end_reason, ?) WHERE id = ?`,
@@ -100,6 +102,7 @@ interface RawSession {
   base_up: bigint;
   counter_epoch: bigint;
   last_seq: bigint;
+  created_at: bigint;
 }
 
 const toCounters = (r: RawSession): SessionCounters => ({
@@ -116,6 +119,7 @@ const toCounters = (r: RawSession): SessionCounters => ({
   baseUp: big(r.base_up),
   epoch: big(r.counter_epoch),
   lastSeq: big(r.last_seq),
+  createdAt: num(r.created_at),
 });
 
 /**
@@ -152,11 +156,12 @@ export const loadSessionCounters = async (c: Conn, nodeId: number, ids: number[]
         baseUp: a[10] as bigint,
         epoch: a[11] as bigint,
         lastSeq: a[12] as bigint,
+        createdAt: Number(a[13]),
       });
     }
     return out;
   } else {
-    const r = await sql<RawSession>`SELECT id, user_id, status, started_at, ended_at, last_activity_at, cut_reason, download, upload, base_down, base_up, counter_epoch, last_seq
+    const r = await sql<RawSession>`SELECT id, user_id, status, started_at, ended_at, last_activity_at, cut_reason, download, upload, base_down, base_up, counter_epoch, last_seq, created_at
       FROM sessions WHERE node_id = ${nodeId} AND id = ANY(${ids.map(String)}::bigint[]) ORDER BY id FOR UPDATE`.execute(c.db);
     rows = r.rows;
   }

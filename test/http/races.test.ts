@@ -28,6 +28,21 @@ describe.each(STORES)('races on %s', (kind) => {
     expect((await node.sync()).status).toBe(200);
   });
 
+  it('a node clock lagging by days cannot hide bytes from the quota: nothing of a session predates its credentials (regression)', async () => {
+    const p = await setupProject(t, { defaultTrafficLimit: 1000n });
+    const node = await setupNode(t, p.id);
+    const dev = await loginDevice(t, p.id);
+    const issued = t.clock.now();
+    const sid = (await dev.client.get('/user/credentials')).body.session_id as number;
+    t.clock.advance(5000);
+    const twoDaysAgo = t.clock.now() - 2 * 86_400_000;
+    await node.sync({ events: [{ type: 'start', session_id: sid, at: twoDaysAgo }], counters: [counter(sid, 1, 10_000_000, 0, twoDaysAgo)] });
+    expect((await p.partner.get(`/partner/subscribers/${dev.userId}/traffic`)).body.traffic.used).toBe(10_000_000);
+    expect((await node.sync()).body.cut).toEqual([{ session_id: sid, reason: 'TRAFFIC_EXCEED' }]);
+    const s = (await p.partner.get(`/partner/subscribers/${dev.userId}/sessions`)).body.sessions[0];
+    expect(s.start_time).toBe(new Date(issued).toISOString());
+  });
+
   it('parallel credentials on one node all succeed with distinct addresses, and a node capacity holds', async () => {
     const p = await setupProject(t);
     await setupNode(t, p.id, { name: 'big', country: 'NL', city: 'Amsterdam' });
