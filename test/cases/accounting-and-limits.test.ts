@@ -276,3 +276,30 @@ describe.each(STORES)('cases A1-A10 on %s', (kind) => {
     expect((await node.sync()).body.cut).toEqual([]);
   });
 });
+
+describe.each(STORES)('monthly periods on %s', (kind) => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp(kind, { now: Date.parse('2026-11-30T12:00:00.000Z') });
+  });
+  afterAll(async () => t.close());
+
+  it('sums a month in the project time zone and starts again on the 1st there', async () => {
+    // Los Angeles is UTC-8 in November/December: the month turns at 2026-12-01T08:00Z.
+    const p = await setupProject(t, { timeZone: 'America/Los_Angeles', trafficPeriod: 'month', defaultTrafficLimit: 1_000_000n });
+    const node = await setupNode(t, p.id);
+    const dev = await loginDevice(t, p.id);
+    const sid = (await dev.client.get('/user/credentials')).body.session_id as number;
+    await node.sync({ counters: [counter(sid, 1, 100, 0, t.clock.now())] });
+    t.clock.set('2026-12-01T07:59:59.000Z');
+    await node.sync({ counters: [counter(sid, 2, 300, 0, t.clock.now())] });
+    // Partner tokens live an hour: sign in again after the clock jumps.
+    p.partner.token = (await t.client().post('/partner/login', { login: p.id, password: p.privateKey })).body.access_token;
+    const nov = (await p.partner.get(`/partner/subscribers/${dev.userId}/traffic`)).body.traffic;
+    expect(nov).toMatchObject({ period: 'month', used: 300, period_start: '2026-11-01T07:00:00.000Z', period_end: '2026-12-01T08:00:00.000Z' });
+    t.clock.set('2026-12-01T08:00:01.000Z');
+    await node.sync({ counters: [counter(sid, 3, 350, 0, t.clock.now())] });
+    const dec = (await p.partner.get(`/partner/subscribers/${dev.userId}/traffic`)).body.traffic;
+    expect(dec).toMatchObject({ used: 50, remaining: 999_950, period_start: '2026-12-01T08:00:00.000Z', period_end: '2027-01-01T08:00:00.000Z' });
+  });
+});
