@@ -1,8 +1,9 @@
-import { Button, Group, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Button, Group, Stack, Table, TextInput, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { auditQuery } from '../../api/audit.ts';
 import { CursorPager } from '../../components/CursorPager.tsx';
+import { DataTable } from '../../components/DataTable.tsx';
 import { JsonDialog } from '../../components/JsonDialog.tsx';
 import { QueryError } from '../../components/QueryError.tsx';
 import { formatTime } from '../../lib/time.ts';
@@ -34,45 +35,29 @@ export function AuditPage() {
         <TextInput aria-label="Object ID" placeholder="Object ID" value={objectId} onChange={(e) => setObjectId(e.currentTarget.value.trim())} w={160} />
       </Group>
       {log.isError && <QueryError error={log.error} />}
-      <Table.ScrollContainer minWidth={760}>
-        <Table striped data-testid="audit-table">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>Time</Table.Th>
-              <Table.Th>Author</Table.Th>
-              <Table.Th>Action</Table.Th>
-              <Table.Th>Object</Table.Th>
-              <Table.Th>Change</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {(log.data?.entries ?? []).map((e) => (
-              <Table.Tr key={e.id}>
-                <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatTime(e.at)}</Table.Td>
-                <Table.Td>{e.author}</Table.Td>
-                <Table.Td>{e.action}</Table.Td>
-                <Table.Td>
-                  {e.object_type} {e.object_id}
-                </Table.Td>
-                <Table.Td>
-                  <Button size="compact-xs" variant="subtle" onClick={() => setShown(e)}>
-                    Before / after
-                  </Button>
-                </Table.Td>
-              </Table.Tr>
-            ))}
-            {log.data?.entries.length === 0 && (
-              <Table.Tr>
-                <Table.Td colSpan={5}>
-                  <Text c="dimmed" ta="center" py="md">
-                    No entries
-                  </Text>
-                </Table.Td>
-              </Table.Tr>
-            )}
-          </Table.Tbody>
-        </Table>
-      </Table.ScrollContainer>
+      <DataTable
+        minWidth={760}
+        testId="audit-table"
+        columns={['Time', 'Author', 'Action', 'Object', 'Change']}
+        empty={log.data?.entries.length === 0 && 'No entries'}
+        emptyColSpan={5}
+      >
+        {(log.data?.entries ?? []).map((e) => (
+          <Table.Tr key={e.id}>
+            <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatTime(e.at)}</Table.Td>
+            <Table.Td>{e.author}</Table.Td>
+            <Table.Td>{e.action}</Table.Td>
+            <Table.Td>
+              {e.object_type} {e.object_id}
+            </Table.Td>
+            <Table.Td>
+              <Button size="compact-xs" variant="subtle" onClick={() => setShown(e)}>
+                Before / after
+              </Button>
+            </Table.Td>
+          </Table.Tr>
+        ))}
+      </DataTable>
       <CursorPager page={pages.page} hasPrevious={pages.hasPrevious} nextCursor={log.data?.next_cursor} onPrevious={pages.previous} onNext={pages.next} />
       <JsonDialog opened={shown !== null} onClose={() => setShown(null)} title={shown?.action ?? ''} value={{ before: shown?.before, after: shown?.after }} />
     </Stack>

@@ -4,6 +4,7 @@ import { useState } from 'react';
 import type { License, LicenseCreate } from '../../../../src/contract/partner.ts';
 import { createLicense, deleteLicense, licenseKeys, licensesQuery, updateLicense } from '../../api/licenses.ts';
 import { ConfirmDialog } from '../../components/ConfirmDialog.tsx';
+import { DataTable } from '../../components/DataTable.tsx';
 import { QueryError } from '../../components/QueryError.tsx';
 import { notifyError, notifySuccess } from '../../lib/notify.ts';
 import { useProject } from '../../lib/project-context.ts';
@@ -44,50 +45,36 @@ export function LicensesPage() {
         {canWrite && <Button onClick={() => setEditing('new')}>New license</Button>}
       </Group>
       {licenses.isError && <QueryError error={licenses.error} />}
-      <Table.ScrollContainer minWidth={600}>
-        <Table striped data-testid="licenses-table">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>ID</Table.Th>
-              <Table.Th>Name</Table.Th>
-              <Table.Th>Devices limit</Table.Th>
-              <Table.Th>Sessions limit</Table.Th>
-              <Table.Th>Users</Table.Th>
-              {canWrite && <Table.Th />}
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {(licenses.data ?? []).map((l) => (
-              <Table.Tr key={l.id} data-license-id={l.id}>
-                <Table.Td>{l.id}</Table.Td>
-                <Table.Td>
-                  {l.name}{' '}
-                  {l.is_default && (
-                    <Badge size="xs" variant="light">
-                      default
-                    </Badge>
-                  )}
-                </Table.Td>
-                <Table.Td>{l.devices_limit || 'No limit'}</Table.Td>
-                <Table.Td>{l.sessions_limit || 'No limit'}</Table.Td>
-                <Table.Td>{l.users}</Table.Td>
-                {canWrite && (
-                  <Table.Td>
-                    <Group gap={4} wrap="nowrap" justify="flex-end">
-                      <Button size="xs" variant="default" onClick={() => setEditing(l)}>
-                        Edit
-                      </Button>
-                      <Button size="xs" color="red" variant="light" onClick={() => setDeleting(l)}>
-                        Delete
-                      </Button>
-                    </Group>
-                  </Table.Td>
-                )}
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
-      </Table.ScrollContainer>
+      <DataTable minWidth={600} testId="licenses-table" columns={['ID', 'Name', 'Devices limit', 'Sessions limit', 'Users', canWrite && <Table.Th />]}>
+        {(licenses.data ?? []).map((l) => (
+          <Table.Tr key={l.id} data-license-id={l.id}>
+            <Table.Td>{l.id}</Table.Td>
+            <Table.Td>
+              {l.name}{' '}
+              {l.is_default && (
+                <Badge size="xs" variant="light">
+                  default
+                </Badge>
+              )}
+            </Table.Td>
+            <Table.Td>{l.devices_limit || 'No limit'}</Table.Td>
+            <Table.Td>{l.sessions_limit || 'No limit'}</Table.Td>
+            <Table.Td>{l.users}</Table.Td>
+            {canWrite && (
+              <Table.Td>
+                <Group gap={4} wrap="nowrap" justify="flex-end">
+                  <Button size="xs" variant="default" onClick={() => setEditing(l)}>
+                    Edit
+                  </Button>
+                  <Button size="xs" color="red" variant="light" onClick={() => setDeleting(l)}>
+                    Delete
+                  </Button>
+                </Group>
+              </Table.Td>
+            )}
+          </Table.Tr>
+        ))}
+      </DataTable>
       <LicenseDialog
         opened={editing !== null}
         onClose={() => setEditing(null)}

@@ -1,11 +1,11 @@
-import { Alert, Badge, Group, Pagination, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Badge, Group, Pagination, Stack, Table, TextInput, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { useNavigate } from 'react-router';
 import { activeSessionsQuery } from '../../api/sessions.ts';
-import { BytesCell } from '../../components/BytesCell.tsx';
+import { DataTable } from '../../components/DataTable.tsx';
 import { QueryError } from '../../components/QueryError.tsx';
-import { formatTime } from '../../lib/time.ts';
+import { SessionCells } from '../../components/SessionCells.tsx';
 import { useProject } from '../../lib/project-context.ts';
 
 const CAP = 5000;
@@ -52,56 +52,28 @@ export function ActiveSessionsPage() {
         <Alert color="yellow">Showing the newest {CAP.toLocaleString()} active sessions only.</Alert>
       )}
       {sessions.isError && <QueryError error={sessions.error} />}
-      <Table.ScrollContainer minWidth={900}>
-        <Table striped highlightOnHover data-testid="active-sessions-table">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>User ID</Table.Th>
-              <Table.Th>Device ID</Table.Th>
-              <Table.Th>Server</Table.Th>
-              <Table.Th>Location</Table.Th>
-              <Table.Th>Start time</Table.Th>
-              <Table.Th>Internal IP</Table.Th>
-              <Table.Th>Download</Table.Th>
-              <Table.Th>Upload</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {shown.map((s) => (
-              <Table.Tr
-                key={s.id}
-                style={{ cursor: 'pointer' }}
-                tabIndex={0}
-                onClick={() => navigate(`/projects/${encodeURIComponent(project.id)}/users/${s.user_id}`)}
-                onKeyDown={(e) => e.key === 'Enter' && navigate(`/projects/${encodeURIComponent(project.id)}/users/${s.user_id}`)}
-                data-user-id={s.user_id}
-              >
-                <Table.Td>{s.user_id}</Table.Td>
-                <Table.Td title={s.device_name}>{s.device_id}</Table.Td>
-                <Table.Td>{s.server}</Table.Td>
-                <Table.Td>{s.location}</Table.Td>
-                <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatTime(s.start_time)}</Table.Td>
-                <Table.Td ff="monospace">{s.internal_ip}</Table.Td>
-                <Table.Td>
-                  <BytesCell value={s.download} />
-                </Table.Td>
-                <Table.Td>
-                  <BytesCell value={s.upload} />
-                </Table.Td>
-              </Table.Tr>
-            ))}
-            {shown.length === 0 && !sessions.isPending && (
-              <Table.Tr>
-                <Table.Td colSpan={8}>
-                  <Text c="dimmed" ta="center" py="md">
-                    No active sessions
-                  </Text>
-                </Table.Td>
-              </Table.Tr>
-            )}
-          </Table.Tbody>
-        </Table>
-      </Table.ScrollContainer>
+      <DataTable
+        minWidth={900}
+        testId="active-sessions-table"
+        highlightOnHover
+        columns={['User ID', 'Device ID', 'Server', 'Location', 'Start time', 'Internal IP', 'Download', 'Upload']}
+        empty={shown.length === 0 && !sessions.isPending && 'No active sessions'}
+        emptyColSpan={8}
+      >
+        {shown.map((s) => (
+          <Table.Tr
+            key={s.id}
+            style={{ cursor: 'pointer' }}
+            tabIndex={0}
+            onClick={() => navigate(`/projects/${encodeURIComponent(project.id)}/users/${s.user_id}`)}
+            onKeyDown={(e) => e.key === 'Enter' && navigate(`/projects/${encodeURIComponent(project.id)}/users/${s.user_id}`)}
+            data-user-id={s.user_id}
+          >
+            <Table.Td>{s.user_id}</Table.Td>
+            <SessionCells session={s} />
+          </Table.Tr>
+        ))}
+      </DataTable>
       {pages > 1 && <Pagination value={current} onChange={setPage} total={pages} size="sm" />}
     </Stack>
   );

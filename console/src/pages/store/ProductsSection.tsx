@@ -4,6 +4,7 @@ import { useState, type FormEvent } from 'react';
 import { ApiError } from '../../api/client.ts';
 import { licensesQuery } from '../../api/licenses.ts';
 import { productsQuery, putProducts, storeKeys, type Product } from '../../api/store-settings.ts';
+import { EmptyRow } from '../../components/DataTable.tsx';
 import { QueryError } from '../../components/QueryError.tsx';
 import { formatBytes, formatExactBytes, parseByteCount } from '../../lib/bytes.ts';
 import { notifyError, notifySuccess } from '../../lib/notify.ts';
@@ -186,13 +187,9 @@ function ProductsForm({ projectId, saved, readOnly }: { projectId: string; saved
                 );
               })}
               {rows.length === 0 && (
-                <Table.Tr>
-                  <Table.Td colSpan={readOnly ? 3 : 4}>
-                    <Text c="dimmed" ta="center" py="sm">
-                      No products: every purchase keeps the user's license and grants unlimited traffic.
-                    </Text>
-                  </Table.Td>
-                </Table.Tr>
+                <EmptyRow colSpan={readOnly ? 3 : 4} py="sm">
+                  No products: every purchase keeps the user's license and grants unlimited traffic.
+                </EmptyRow>
               )}
             </Table.Tbody>
           </Table>

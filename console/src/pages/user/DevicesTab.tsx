@@ -4,6 +4,7 @@ import { useState } from 'react';
 import type { Device } from '../../../../src/contract/partner.ts';
 import { deleteDevice, devicesQuery } from '../../api/devices.ts';
 import { ConfirmDialog } from '../../components/ConfirmDialog.tsx';
+import { DataTable } from '../../components/DataTable.tsx';
 import { QueryError } from '../../components/QueryError.tsx';
 import { SecretText } from '../../components/SecretText.tsx';
 import { formatTime } from '../../lib/time.ts';
@@ -31,61 +32,44 @@ export function DevicesTab({ userId }: { userId: number }) {
   const rows = devices.data ?? [];
   return (
     <Stack gap="sm">
-      <Table.ScrollContainer minWidth={820}>
-        <Table striped data-testid="devices-table">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>Device ID</Table.Th>
-              <Table.Th>Access Token</Table.Th>
-              <Table.Th>Name</Table.Th>
-              <Table.Th>Device Type</Table.Th>
-              <Table.Th>Registration Time</Table.Th>
-              {canDelete && <Table.Th />}
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {rows.map((d) => (
-              <Table.Tr key={d.id} data-device-id={d.id}>
-                <Table.Td>
-                  <Text size="sm">{d.id}</Text>
-                  <Text size="xs" c="dimmed" style={{ wordBreak: 'break-all' }} title="Device id sent by the app">
-                    {d.device_id}
-                  </Text>
-                </Table.Td>
-                <Table.Td>
-                  {d.access_token ? <SecretText value={d.access_token} label={`access token of device ${d.id}`} /> : <Text size="sm" c="dimmed">Logged out</Text>}
-                </Table.Td>
-                <Table.Td>
-                  {d.name}
-                  {d.active_sessions > 0 && (
-                    <Badge ml="xs" size="xs" color="teal">
-                      online
-                    </Badge>
-                  )}
-                </Table.Td>
-                <Table.Td>{TYPE_LABEL[d.type]}</Table.Td>
-                <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatTime(d.registered_at)}</Table.Td>
-                {canDelete && (
-                  <Table.Td>
-                    <Button size="xs" color="red" variant="light" onClick={() => setTarget(d)}>
-                      Delete
-                    </Button>
-                  </Table.Td>
-                )}
-              </Table.Tr>
-            ))}
-            {rows.length === 0 && !devices.isPending && (
-              <Table.Tr>
-                <Table.Td colSpan={6}>
-                  <Text c="dimmed" ta="center" py="md">
-                    No devices
-                  </Text>
-                </Table.Td>
-              </Table.Tr>
+      <DataTable
+        minWidth={820}
+        testId="devices-table"
+        columns={['Device ID', 'Access Token', 'Name', 'Device Type', 'Registration Time', canDelete && <Table.Th />]}
+        empty={rows.length === 0 && !devices.isPending && 'No devices'}
+        emptyColSpan={6}
+      >
+        {rows.map((d) => (
+          <Table.Tr key={d.id} data-device-id={d.id}>
+            <Table.Td>
+              <Text size="sm">{d.id}</Text>
+              <Text size="xs" c="dimmed" style={{ wordBreak: 'break-all' }} title="Device id sent by the app">
+                {d.device_id}
+              </Text>
+            </Table.Td>
+            <Table.Td>
+              {d.access_token ? <SecretText value={d.access_token} label={`access token of device ${d.id}`} /> : <Text size="sm" c="dimmed">Logged out</Text>}
+            </Table.Td>
+            <Table.Td>
+              {d.name}
+              {d.active_sessions > 0 && (
+                <Badge ml="xs" size="xs" color="teal">
+                  online
+                </Badge>
+              )}
+            </Table.Td>
+            <Table.Td>{TYPE_LABEL[d.type]}</Table.Td>
+            <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatTime(d.registered_at)}</Table.Td>
+            {canDelete && (
+              <Table.Td>
+                <Button size="xs" color="red" variant="light" onClick={() => setTarget(d)}>
+                  Delete
+                </Button>
+              </Table.Td>
             )}
-          </Table.Tbody>
-        </Table>
-      </Table.ScrollContainer>
+          </Table.Tr>
+        ))}
+      </DataTable>
       <ConfirmDialog
         opened={target !== null}
         onClose={() => setTarget(null)}

@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { ApiError } from '../../api/client.ts';
 import type { Purchase } from '../../../../src/contract/purchases.ts';
 import { purchasesQuery, setPurchaseActive } from '../../api/purchases.ts';
+import { DataTable } from '../../components/DataTable.tsx';
 import { JsonDialog } from '../../components/JsonDialog.tsx';
 import { QueryError } from '../../components/QueryError.tsx';
 import { formatTime } from '../../lib/time.ts';
@@ -38,79 +39,59 @@ export function PurchasesTab({ userId }: { userId: number }) {
   const canUpdate = can('purchases.update');
   return (
     <Stack gap="sm">
-      <Table.ScrollContainer minWidth={980}>
-        <Table striped data-testid="purchases-table">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>Transaction ID</Table.Th>
-              <Table.Th>Product ID</Table.Th>
-              <Table.Th>Type</Table.Th>
-              <Table.Th>Transaction Time</Table.Th>
-              <Table.Th>Expiration Time</Table.Th>
-              <Table.Th>Active</Table.Th>
-              <Table.Th>Trial</Table.Th>
-              <Table.Th>Raw Data</Table.Th>
-              {canUpdate && <Table.Th />}
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {rows.map((p) => (
-              <Table.Tr key={p.id} data-purchase-id={p.id}>
-                <Table.Td style={{ wordBreak: 'break-all' }}>{p.transaction_id}</Table.Td>
-                <Table.Td>{p.product_id}</Table.Td>
-                <Table.Td>
-                  {p.type}
-                  {p.environment === 'sandbox' && (
-                    <Badge ml={4} size="xs" color="yellow" variant="light">
-                      sandbox
-                    </Badge>
+      <DataTable
+        minWidth={980}
+        testId="purchases-table"
+        columns={['Transaction ID', 'Product ID', 'Type', 'Transaction Time', 'Expiration Time', 'Active', 'Trial', 'Raw Data', canUpdate && <Table.Th />]}
+        empty={rows.length === 0 && !purchases.isPending && 'No purchases'}
+        emptyColSpan={9}
+      >
+        {rows.map((p) => (
+          <Table.Tr key={p.id} data-purchase-id={p.id}>
+            <Table.Td style={{ wordBreak: 'break-all' }}>{p.transaction_id}</Table.Td>
+            <Table.Td>{p.product_id}</Table.Td>
+            <Table.Td>
+              {p.type}
+              {p.environment === 'sandbox' && (
+                <Badge ml={4} size="xs" color="yellow" variant="light">
+                  sandbox
+                </Badge>
+              )}
+            </Table.Td>
+            <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatTime(p.transaction_time)}</Table.Td>
+            <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatTime(p.expiration_time)}</Table.Td>
+            <Table.Td>
+              {yesNo(p.active, 'teal')}
+              {p.verify_error && (
+                <Text size="xs" c="dimmed" maw={220}>
+                  {p.verify_error}
+                </Text>
+              )}
+            </Table.Td>
+            <Table.Td>{yesNo(p.trial, 'blue')}</Table.Td>
+            <Table.Td>
+              <Button size="compact-xs" variant="subtle" onClick={() => setRaw(p)}>
+                View JSON
+              </Button>
+            </Table.Td>
+            {canUpdate && (
+              <Table.Td>
+                <Group gap={4} wrap="nowrap">
+                  {p.active ? (
+                    <Button size="xs" color="orange" variant="light" loading={action.isPending && action.variables?.purchase.id === p.id} onClick={() => action.mutate({ purchase: p, active: false })}>
+                      Disable purchase
+                    </Button>
+                  ) : (
+                    <Button size="xs" variant="light" loading={action.isPending && action.variables?.purchase.id === p.id} onClick={() => action.mutate({ purchase: p, active: true })}>
+                      Activate purchase
+                    </Button>
                   )}
-                </Table.Td>
-                <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatTime(p.transaction_time)}</Table.Td>
-                <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatTime(p.expiration_time)}</Table.Td>
-                <Table.Td>
-                  {yesNo(p.active, 'teal')}
-                  {p.verify_error && (
-                    <Text size="xs" c="dimmed" maw={220}>
-                      {p.verify_error}
-                    </Text>
-                  )}
-                </Table.Td>
-                <Table.Td>{yesNo(p.trial, 'blue')}</Table.Td>
-                <Table.Td>
-                  <Button size="compact-xs" variant="subtle" onClick={() => setRaw(p)}>
-                    View JSON
-                  </Button>
-                </Table.Td>
-                {canUpdate && (
-                  <Table.Td>
-                    <Group gap={4} wrap="nowrap">
-                      {p.active ? (
-                        <Button size="xs" color="orange" variant="light" loading={action.isPending && action.variables?.purchase.id === p.id} onClick={() => action.mutate({ purchase: p, active: false })}>
-                          Disable purchase
-                        </Button>
-                      ) : (
-                        <Button size="xs" variant="light" loading={action.isPending && action.variables?.purchase.id === p.id} onClick={() => action.mutate({ purchase: p, active: true })}>
-                          Activate purchase
-                        </Button>
-                      )}
-                    </Group>
-                  </Table.Td>
-                )}
-              </Table.Tr>
-            ))}
-            {rows.length === 0 && !purchases.isPending && (
-              <Table.Tr>
-                <Table.Td colSpan={9}>
-                  <Text c="dimmed" ta="center" py="md">
-                    No purchases
-                  </Text>
-                </Table.Td>
-              </Table.Tr>
+                </Group>
+              </Table.Td>
             )}
-          </Table.Tbody>
-        </Table>
-      </Table.ScrollContainer>
+          </Table.Tr>
+        ))}
+      </DataTable>
       <JsonDialog opened={raw !== null} onClose={() => setRaw(null)} title={`Raw data · ${raw?.transaction_id ?? ''}`} value={raw?.raw_data} />
     </Stack>
   );

@@ -3,9 +3,10 @@ import { useQuery } from '@tanstack/react-query';
 import { useSearchParams } from 'react-router';
 import type { SessionSortColumn } from '../../../../src/contract/enums.ts';
 import { userSessionsQuery } from '../../api/sessions.ts';
-import { BytesCell } from '../../components/BytesCell.tsx';
 import { CursorPager } from '../../components/CursorPager.tsx';
+import { DataTable } from '../../components/DataTable.tsx';
 import { QueryError } from '../../components/QueryError.tsx';
+import { SessionCells } from '../../components/SessionCells.tsx';
 import { SortableTh } from '../../components/SortableTh.tsx';
 import { formatTime } from '../../lib/time.ts';
 import { useProject } from '../../lib/project-context.ts';
@@ -69,24 +70,23 @@ export function SessionsTab({ userId }: { userId: number }) {
         </Text>
       )}
       {sessions.isError && <QueryError error={sessions.error} />}
-      <Table.ScrollContainer minWidth={980}>
-        <Table striped highlightOnHover data-testid="sessions-table">
-          <Table.Thead>
-            <Table.Tr>
-              {COLUMNS.map(([c, label]) => (
-                <SortableTh key={c} column={c} sort={filters.sort} order={filters.order} onSort={onSort}>
-                  {label}
-                </SortableTh>
-              ))}
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {rows.map((s) => (
-              <Table.Tr key={s.id} data-active={s.active || undefined} bg={s.active ? 'var(--mantine-color-teal-light)' : undefined}>
-                <Table.Td title={s.device_name}>{s.device_id}</Table.Td>
-                <Table.Td>{s.server}</Table.Td>
-                <Table.Td>{s.location}</Table.Td>
-                <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatTime(s.start_time)}</Table.Td>
+      <DataTable
+        minWidth={980}
+        testId="sessions-table"
+        highlightOnHover
+        columns={COLUMNS.map(([c, label]) => (
+          <SortableTh key={c} column={c} sort={filters.sort} order={filters.order} onSort={onSort}>
+            {label}
+          </SortableTh>
+        ))}
+        empty={rows.length === 0 && (invalid || !sessions.isPending) && (invalid ? 'Fix the time window to see sessions' : 'No sessions in this window')}
+        emptyColSpan={8}
+      >
+        {rows.map((s) => (
+          <Table.Tr key={s.id} data-active={s.active || undefined} bg={s.active ? 'var(--mantine-color-teal-light)' : undefined}>
+            <SessionCells
+              session={s}
+              end={
                 <Table.Td style={{ whiteSpace: 'nowrap' }}>
                   {s.active ? (
                     <Badge color="teal" size="sm">
@@ -96,27 +96,11 @@ export function SessionsTab({ userId }: { userId: number }) {
                     <span title={s.end_reason ?? undefined}>{formatTime(s.end_time)}</span>
                   )}
                 </Table.Td>
-                <Table.Td ff="monospace">{s.internal_ip}</Table.Td>
-                <Table.Td>
-                  <BytesCell value={s.download} />
-                </Table.Td>
-                <Table.Td>
-                  <BytesCell value={s.upload} />
-                </Table.Td>
-              </Table.Tr>
-            ))}
-            {rows.length === 0 && (invalid || !sessions.isPending) && (
-              <Table.Tr>
-                <Table.Td colSpan={8}>
-                  <Text c="dimmed" ta="center" py="md">
-                    {invalid ? 'Fix the time window to see sessions' : 'No sessions in this window'}
-                  </Text>
-                </Table.Td>
-              </Table.Tr>
-            )}
-          </Table.Tbody>
-        </Table>
-      </Table.ScrollContainer>
+              }
+            />
+          </Table.Tr>
+        ))}
+      </DataTable>
       <CursorPager page={pages.page} hasPrevious={pages.hasPrevious} nextCursor={sessions.data?.next_cursor} onPrevious={pages.previous} onNext={pages.next} />
     </Stack>
   );
