@@ -274,6 +274,31 @@ describe.skipIf(reason)(`WireGuard end to end${reason ? ` — skipped: ${reason}
     expect([again.status, again.json.result]).toEqual([403, 'TRAFFIC_EXCEED']);
   }, 120_000);
 
+  it('disabling a user cuts its session at the next sync: peer removed, traffic stops, new credentials refused', async () => {
+    const d2 = devices[1]!;
+    // Lift the traffic block of the previous test, connect again, move traffic, then disable the user.
+    expect((await partner('DELETE', `/subscribers/${d2.userId}/traffic`)).status).toBe(200);
+    type Creds = { session_id: number; wireguard: { interface: { address: string }; peer: { public_key: string; endpoint: string; allowed_ips: string[] } } };
+    const creds = await api<Creds>('GET', '/user/credentials', undefined, d2.accessToken);
+    expect(creds.status).toBe(200);
+    const wg = creds.json.wireguard;
+    t.configureClient(d2.client, { address: wg.interface.address, nodePublicKey: wg.peer.public_key, endpoint: wg.peer.endpoint, allowedIps: wg.peer.allowed_ips.join(',') });
+    d2.sessionId = creds.json.session_id;
+    await waitFor('the agent to add the peer again', () => t.nodePeers().has(d2.client.publicKey));
+    expect(udpEcho(d2.client.ns, NODE_TUNNEL_IP, ECHO_PORT, 10, 1000, 20_000).got).toBe(10);
+    await waitFor('the new session to start', async () => (await sessionOf(d2).catch(() => null))?.active === true);
+
+    expect((await partner('PUT', `/subscribers/${d2.userId}`, { status: 'disabled' })).status).toBe(200);
+    await waitFor('the peer to be removed', () => !t.nodePeers().has(d2.client.publicKey));
+    await waitFor('the session to end', async () => (await sessionOf(d2)).end_time !== null);
+    const s = await sessionOf(d2);
+    expect([s.active, s.end_reason]).toEqual([false, 'USER_SUSPENDED']);
+    expect(s.download).toBeGreaterThanOrEqual(10 * 1000);
+    expect(udpEcho(d2.client.ns, NODE_TUNNEL_IP, ECHO_PORT, 1, 1000, 3000).got).toBe(0);
+    const again = await api<{ result: string }>('GET', '/user/credentials', undefined, d2.accessToken);
+    expect([again.status, again.json.result]).toEqual([403, 'USER_SUSPENDED']);
+  }, 120_000);
+
   it('deleting a device cuts its session with exact final counters and stops its traffic', async () => {
     const d1 = devices[0]!;
     await expectExact(d1);
