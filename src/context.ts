@@ -12,6 +12,7 @@ import { SecretBox } from './platform/secrets.ts';
 import { migrate, openStore, type Store } from './store/db.ts';
 import { PeriodCache } from './domain/periods.ts';
 import { FirebaseVerifier } from './integrations/firebase-auth.ts';
+import { buildStores, type Stores } from './services/stores.ts';
 
 export interface AppContext {
   config: Config;
@@ -20,6 +21,7 @@ export interface AppContext {
   box: SecretBox;
   periods: PeriodCache;
   firebase: FirebaseVerifier;
+  stores: Stores;
 }
 
 const loadSecretKey = (config: Config): Buffer => {
@@ -51,5 +53,6 @@ export const createContext = async (
     box: new SecretBox(loadSecretKey(config)),
     periods: new PeriodCache(),
     firebase: overrides.firebase ?? new FirebaseVerifier(config.firebaseJwksUrl),
+    stores: buildStores(config),
   };
 };

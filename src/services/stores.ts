@@ -4,6 +4,7 @@
  * codes (INVALID_PURCHASE: not valid, with the reason; SERVER_UNAVAILABLE: the store could not tell).
  */
 import type { AppContext } from '../context.ts';
+import type { Config } from '../platform/config.ts';
 import { AppleStore, AUTO_RENEWABLE, type AppleCredentials } from '../integrations/apple-store.ts';
 import { GooglePlay, type GoogleCredentials } from '../integrations/google-play.ts';
 import { GatehouseError, invalid } from '../domain/errors.ts';
@@ -12,32 +13,24 @@ import type { PurchaseInput } from '../contract/purchases.ts';
 import type { Purchase } from '../store/purchases.ts';
 import type { AppleSettings, GoogleSettings, ProjectStores } from './store-settings.ts';
 
-interface Stores {
+export interface Stores {
   apple: AppleStore;
   google: GooglePlay;
 }
 
-// Built once per context from its configuration (AppContext has no slot for them yet).
-const built = new WeakMap<AppContext, Stores>();
+/** The store adapters, built once by the composition root (context.ts) from configuration. */
+export const buildStores = (c: Config): Stores => ({
+  apple: new AppleStore({
+    rootFiles: c.appleRootCerts ? c.appleRootCerts.split(',').map((f) => f.trim()).filter(Boolean) : null,
+    onlineChecks: c.appleOnlineChecks,
+    productionUrl: c.appleApiProductionUrl,
+    sandboxUrl: c.appleApiSandboxUrl,
+    timeoutMs: c.storeTimeoutMs,
+  }),
+  google: new GooglePlay({ apiRootUrl: c.googleApiRootUrl, tokenUrl: c.googleTokenUrl, timeoutMs: c.storeTimeoutMs }),
+});
 
-export const storesOf = (ctx: AppContext): Stores => {
-  let s = built.get(ctx);
-  if (!s) {
-    const c = ctx.config;
-    s = {
-      apple: new AppleStore({
-        rootFiles: c.appleRootCerts ? c.appleRootCerts.split(',').map((f) => f.trim()).filter(Boolean) : null,
-        onlineChecks: c.appleOnlineChecks,
-        productionUrl: c.appleApiProductionUrl,
-        sandboxUrl: c.appleApiSandboxUrl,
-        timeoutMs: c.storeTimeoutMs,
-      }),
-      google: new GooglePlay({ apiRootUrl: c.googleApiRootUrl, tokenUrl: c.googleTokenUrl, timeoutMs: c.storeTimeoutMs }),
-    };
-    built.set(ctx, s);
-  }
-  return s;
-};
+export const storesOf = (ctx: AppContext): Stores => ctx.stores;
 
 export const appleCredentials = (a: AppleSettings): AppleCredentials => ({
   issuerId: a.issuer_id,
