@@ -18,7 +18,8 @@ import { int64Keyword, parseJsonBody } from './json-body.ts';
 import { clientApi } from './client-api/routes.ts';
 import { nodeApi } from './node-api/routes.ts';
 import { partnerOperations } from './partner-api/routes.ts';
-import { partnerActor, partnerLogin } from './auth/partner-token.ts';
+import { partnerActor } from './auth/partner-token.ts';
+import { partnerLogin } from '../services/partner-auth.ts';
 import { storeNotifications } from './store-notifications/routes.ts';
 import './request-context.ts';
 

@@ -1,7 +1,7 @@
 /** VPN nodes: registration (the token is shown once) and listing. */
 import type { AppContext } from '../context.ts';
 import { transaction } from '../store/db.ts';
-import { insertNode, nodeNameTaken, setNodeTokenHash } from '../store/nodes.ts';
+import { insertNode, nodeByTokenHash, nodeNameTaken, setNodeTokenHash } from '../store/nodes.ts';
 import { writeAudit } from '../store/audit.ts';
 import { hashToken, randomToken } from '../platform/secrets.ts';
 import { GatehouseError, invalid } from '../domain/errors.ts';
@@ -69,4 +69,11 @@ export const rotateNodeToken = async (ctx: AppContext, projectId: string, name: 
     return Number(row.id);
   });
   return { id, token };
+};
+
+/** The node behind a node token (stored only as a hash), or NOT_AUTHORIZED. */
+export const nodeOfToken = async (ctx: AppContext, token: string) => {
+  const node = await nodeByTokenHash(ctx.store, hashToken(token));
+  if (!node) throw new GatehouseError('NOT_AUTHORIZED', 'the node token is not valid', 'authorization');
+  return node;
 };

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SignJWT } from 'jose';
 import { STORES, loginDevice, setupNode, setupProject, startTestApp, type TestApp } from '../support/app.ts';
-import { partnerLogin } from '../../src/http/auth/partner-token.ts';
+import { partnerLogin } from '../../src/services/partner-auth.ts';
 import { rotatePrivateKey } from '../../src/services/projects.ts';
 import {
   BODY_SHAPES,
