@@ -57,13 +57,23 @@ interface CertSpec {
   notAfter: number;
 }
 
+/**
+ * A positive serial in minimal DER: random bytes starting 0x00 with the next byte below 0x80 would be a
+ * non-minimal INTEGER, which OpenSSL refuses as malformed (a flaky test, about one chain in a few hundred).
+ */
+const serialNumber = (): Buffer => {
+  const b = randomBytes(8);
+  b[0] = (b[0]! & 0x7f) | 0x01;
+  return b;
+};
+
 const certificate = (s: CertSpec): Buffer => {
   const extensions: Buffer[] = [];
   if (s.ca) extensions.push(seq(oid('2.5.29.19'), bool(true), octets(seq(bool(true)))));
   if (s.markerOid) extensions.push(seq(oid(s.markerOid), octets(nul())));
   const tbs = seq(
     explicit(0, int(Buffer.from([2]))),
-    int(randomBytes(8)),
+    int(serialNumber()),
     ECDSA_SHA256,
     name(s.issuer),
     seq(utcTime(s.notBefore), utcTime(s.notAfter)),
