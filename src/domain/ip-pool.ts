@@ -26,8 +26,6 @@ export const parsePool = (cidr: string): Pool | null => {
   return { network, prefix, first: network + 2, last: network + size - 2 };
 };
 
-export const nodeAddress = (pool: Pool): string => intToV4(pool.network + 1);
-
 /** Lowest host address of the pool not in `used` (given as ip_key strings), or null when full. */
 export const firstFree = (pool: Pool, used: ReadonlySet<string>): string | null => {
   for (let n = pool.first; n <= pool.last; n++) {

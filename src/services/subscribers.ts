@@ -60,11 +60,11 @@ export const getSubscriber = async (ctx: AppContext, actor: Actor, id: number): 
 };
 
 const cursorOf = (id: number) => Buffer.from(`u:${id}`).toString('base64url');
-const parseCursor = (s: string): { dir: 'next' | 'prev'; id: number } => {
-  const m = /^([np]):(\d{1,15})$/.exec(Buffer.from(s, 'base64url').toString('utf8')) ??
-    /^(u):(\d{1,15})$/.exec(Buffer.from(s, 'base64url').toString('utf8'));
+/** The id of the last user of the previous page: the next page holds smaller ids. */
+const parseCursor = (s: string): number => {
+  const m = /^u:(\d{1,15})$/.exec(Buffer.from(s, 'base64url').toString('utf8'));
   if (!m) throw invalid('cursor', 'not a cursor returned by this API');
-  return { dir: m[1] === 'p' ? 'prev' : 'next', id: Number(m[2]) };
+  return Number(m[1]);
 };
 
 export const searchSubscribers = async (
@@ -83,7 +83,7 @@ export const searchSubscribers = async (
     ...(q.search_by ? { by: q.search_by, q: q.q } : {}),
     ...(q.search_by === 'device_token' && q.q ? { tokenHash: hashToken(q.q) } : {}),
     ...(q.status ? { status: q.status } : {}),
-    ...(cursor ? { beforeId: cursor.id } : {}),
+    ...(cursor !== null ? { beforeId: cursor } : {}),
     limit: limit + 1,
   });
   const page = rows.slice(0, limit);

@@ -45,25 +45,10 @@ export const setRole = async (c: Conn, memberId: number, projectId: string, role
     .execute();
 };
 
-export const removeRole = async (c: Conn, memberId: number, projectId: string) => {
-  await c.db.deleteFrom('member_roles').where('member_id', '=', BigInt(memberId)).where('project_id', '=', projectId).execute();
-};
-
 export const rolesOf = async (c: Conn, memberId: number): Promise<Map<string, Role>> => {
   const rows = await c.db.selectFrom('member_roles').select(['project_id', 'role']).where('member_id', '=', BigInt(memberId)).execute();
   return new Map(rows.map((r) => [r.project_id, r.role]));
 };
-
-export const projectMembers = async (c: Conn, projectId: string) =>
-  (
-    await c.db
-      .selectFrom('member_roles as r')
-      .innerJoin('members as m', 'm.id', 'r.member_id')
-      .select(['m.id', 'm.email', 'r.role'])
-      .where('r.project_id', '=', projectId)
-      .orderBy('m.email')
-      .execute()
-  ).map((r) => ({ id: num(r.id), email: r.email, role: r.role }));
 
 export const insertMemberSession = async (
   c: Conn,

@@ -40,16 +40,6 @@ export const nodeByTokenHash = async (c: Conn, hash: string): Promise<Node | nul
   return r ? toNode(r) : null;
 };
 
-export const getNode = async (c: Conn, projectId: string, id: number): Promise<Node | null> => {
-  const r = await c.db
-    .selectFrom('nodes')
-    .selectAll()
-    .where('project_id', '=', projectId)
-    .where('id', '=', BigInt(id))
-    .executeTakeFirst();
-  return r ? toNode(r) : null;
-};
-
 export const nodeNameTaken = async (c: Conn, projectId: string, name: string): Promise<boolean> =>
   (await c.db.selectFrom('nodes').select('id').where('project_id', '=', projectId).where('name', '=', name).executeTakeFirst()) !==
   undefined;
@@ -57,10 +47,6 @@ export const nodeNameTaken = async (c: Conn, projectId: string, name: string): P
 export const insertNode = async (c: Conn, row: Omit<NodeRow, 'id'>): Promise<number> => {
   const r = await c.db.insertInto('nodes').values(row).returning('id').executeTakeFirstOrThrow();
   return num(r.id);
-};
-
-export const deleteNode = async (c: Conn, projectId: string, id: number): Promise<void> => {
-  await c.db.deleteFrom('nodes').where('project_id', '=', projectId).where('id', '=', BigInt(id)).execute();
 };
 
 export const touchNode = async (c: Conn, id: number, at: number, agentVersion: string | null, publicKey: string | null): Promise<void> => {
