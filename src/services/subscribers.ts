@@ -168,15 +168,13 @@ export const updateSubscriber = async (ctx: AppContext, actor: Actor, id: number
     }
     if (Object.keys(patch).length === 0) return;
     await users.updateUser(tx, actor.projectId, id, patch);
-    const before = Object.fromEntries(
-      Object.keys(patch).map((k) => [k, k === 'license_id' ? user.licenseId : (user as unknown as Record<string, unknown>)[camel(k)]]),
-    );
+    const was = { extref: user.extref, description: user.description, country: user.country, license_id: user.licenseId, status: user.status };
+    const before = Object.fromEntries(Object.keys(patch).map((k) => [k, was[k as keyof typeof was]]));
     await writeAudit(tx, { projectId: actor.projectId, at: now, author: actor.author, action: 'user.update', objectType: 'user', objectId: String(id), before, after: patch });
   });
   return getSubscriber(ctx, actor, id);
 };
 
-const camel = (k: string) => k.replace(/_(\w)/g, (_m, c: string) => c.toUpperCase());
 
 /** Deletes the user with all its data; its active sessions are cut at their nodes' next sync. */
 export const deleteSubscriber = async (ctx: AppContext, actor: Actor, id: number, confirm: number): Promise<void> => {
